@@ -1,0 +1,1 @@
+export { checkBinding, resetPassword, usersRoutes } from './users.routes.js';

@@ -1,0 +1,41 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { Actor } from './actor.js';
+import { scopeKind } from './actor.js';
+
+/**
+ * The actor's jurisdiction over enterprises as a SQL condition on the given table alias. Every module that
+ * reads enterprise-owned data joins `enterprises` and applies this, so lists, counts, exports and map layers
+ * all see the same rows.
+ *   county roles: everything; department: enterprises it supervises; township/village: its region subtree;
+ *   enterprise users: their own enterprise.
+ */
+export function enterpriseScope(actor: Actor, alias = 'enterprises'): RawBuilder<boolean> {
+  switch (scopeKind(actor)) {
+    case 'county':
+      return sql<boolean>`true`;
+    case 'department':
+      return actor.departmentId
+        ? sql<boolean>`${actor.departmentId}::uuid = any(${sql.ref(`${alias}.department_ids`)})`
+        : sql<boolean>`false`;
+    case 'region':
+      return actor.regionPath
+        ? sql<boolean>`${sql.ref(`${alias}.region_path`)} like ${`${escapeLike(actor.regionPath)}%`}`
+        : sql<boolean>`false`;
+    case 'enterprise':
+      return actor.enterpriseId
+        ? sql<boolean>`${sql.ref(`${alias}.id`)} = ${actor.enterpriseId}::uuid`
+        : sql<boolean>`false`;
+  }
+}
+
+/** The actor's jurisdiction over regions (for filters and map outlines). */
+export function regionScope(actor: Actor, alias = 'regions'): RawBuilder<boolean> {
+  if (scopeKind(actor) === 'region' && actor.regionPath) {
+    return sql<boolean>`${sql.ref(`${alias}.path`)} like ${`${escapeLike(actor.regionPath)}%`}`;
+  }
+  return sql<boolean>`true`;
+}
+
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,44 @@
+import { type Kysely, type Migration as KyselyMigration, Migrator, sql } from 'kysely';
+import { m0001 } from './migrations/0001_foundation.js';
+import { m0002 } from './migrations/0002_enterprises.js';
+
+/** A forward-only migration: SQL statements run in order inside Kysely's migration transaction. */
+export interface Migration {
+  name: string;
+  statements: string[];
+}
+
+export const MIGRATIONS: Migration[] = [m0001, m0002];
+
+/**
+ * Applies pending migrations. Kysely's Migrator takes a PostgreSQL advisory lock for the whole run, so two
+ * instances starting together migrate once: the second waits, then finds nothing to do.
+ */
+export async function migrate(db: Kysely<unknown>): Promise<{ applied: string[]; schemaVersion: string }> {
+  const migrator = new Migrator({
+    db,
+    allowUnorderedMigrations: false,
+    provider: {
+      async getMigrations() {
+        const out: Record<string, KyselyMigration> = {};
+        for (const m of MIGRATIONS) {
+          out[m.name] = {
+            async up(trx) {
+              for (const statement of m.statements) await sql.raw(statement).execute(trx);
+            },
+          };
+        }
+        return out;
+      },
+    },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  return { applied, schemaVersion: MIGRATIONS.at(-1)?.name ?? 'none' };
+}
+
+export async function schemaVersion(db: Kysely<unknown>): Promise<string> {
+  const r = await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(db);
+  return r.rows[0]?.name ?? 'none';
+}
