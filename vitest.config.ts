@@ -10,7 +10,13 @@ export default defineConfig({
       { extends: true, test: { name: 'unit+api', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
       {
         extends: true,
-        test: { name: 'e2e', include: ['e2e/**/*.e2e.test.ts'], globalSetup: ['e2e/global-setup.ts'], maxWorkers: 1, testTimeout: 120_000 },
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.e2e.test.ts'],
+          globalSetup: ['e2e/global-setup.ts'],
+          maxWorkers: 1,
+          testTimeout: 120_000,
+        },
       },
     ],
   },

@@ -34,7 +34,8 @@ export interface E2EEnv {
 /** The real server with the demo county, on an in-memory PGlite (or TEST_DATABASE_URL is not used: demo data needs an empty database). */
 export async function startE2E(): Promise<E2EEnv> {
   const webRoot = path.join(root, 'dist/web');
-  if (!fs.existsSync(path.join(webRoot, 'index.html'))) throw new Error('dist/web is missing: the e2e global setup builds it');
+  if (!fs.existsSync(path.join(webRoot, 'index.html')))
+    throw new Error('dist/web is missing: the e2e global setup builds it');
   const config = loadConfig({ DATA_DIR: fs.mkdtempSync('/tmp/fx-e2e-'), LOG_LEVEL: 'silent', DEMO: '1' });
   const database = await openDatabase({});
   await migrate(database.db as never);
@@ -46,7 +47,15 @@ export async function startE2E(): Promise<E2EEnv> {
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   return {
     p,
@@ -65,15 +74,25 @@ export const DESKTOP = { width: 1366, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
 /** A fresh browser context (own cookies) at the given viewport; console errors and CSP violations are collected. */
-export async function newPage(env: E2EEnv, viewport = DESKTOP): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
-  const ctx = await env.browser.newContext({ viewport, locale: 'zh-CN', isMobile: viewport.width < 500, hasTouch: viewport.width < 500 });
+export async function newPage(
+  env: E2EEnv,
+  viewport = DESKTOP,
+): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
+  const ctx = await env.browser.newContext({
+    viewport,
+    locale: 'zh-CN',
+    isMobile: viewport.width < 500,
+    hasTouch: viewport.width < 500,
+  });
   const page = await ctx.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(e.message));
-  page.setDefaultTimeout(15_000);
+  // Generous: a loaded 2-core machine can take a while to serve the first lazy chunks.
+  page.setDefaultTimeout(45_000);
+  page.setDefaultNavigationTimeout(60_000);
   return { ctx, page, errors };
 }
 

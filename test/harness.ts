@@ -195,6 +195,14 @@ export async function login(app: FastifyInstance, username: string, password = P
   return { cookie: `fx_session=${cookie.value}`, origin: ORIGIN };
 }
 
+export type AuthHeaders = Awaited<ReturnType<typeof login>>;
+
+/** A new user of the role (bound as given), signed in: its id, username and request headers. */
+export async function signIn(env: TestEnv, role: Role, bind: Parameters<typeof makeUser>[2] = {}) {
+  const u = await makeUser(env.p, role, bind);
+  return { ...u, headers: await login(env.app, u.username) };
+}
+
 /**
  * A small world for jurisdiction tests: two townships, two departments with disjoint sectors, an enterprise
  * in each township, and a signed-in user of every role bound to the FIRST township/department/enterprise.

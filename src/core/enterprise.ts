@@ -95,7 +95,11 @@ export type EnterpriseCreate = z.infer<typeof enterpriseCreateSchema>;
 export const enterpriseUpdateSchema = z
   .object({ version: z.number().int().min(1) })
   .extend(z.object(fields).partial().shape)
-  .superRefine(gradeNeedsExpiry);
+  // A patch may set the grade alone when the record already has an expiry: the server checks the merged
+  // record. Here only a patch that sets a grade and clears the expiry in the same breath is refused.
+  .superRefine((v, ctx) => {
+    if ('standardizationExpiry' in v) gradeNeedsExpiry(v, ctx);
+  });
 export type EnterpriseUpdate = z.infer<typeof enterpriseUpdateSchema>;
 
 /** Fields an enterprise's own admin may change; the rest belong to the supervising side. */

@@ -19,6 +19,10 @@ export const ERROR_CODES = [
   'FILE_TYPE',
   'IMPORT_INVALID',
   'INTERNAL',
+  'ILLEGAL_ACTION',
+  'FORBIDDEN_ACTION',
+  'MISSING_FIELD',
+  'INVALID_FIELD',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

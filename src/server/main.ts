@@ -1,10 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { isEmpty, seedDemo, seedOrganisation } from './demo/seed.js';
+import { startDemoSimulator, startIngest } from './modules/monitoring/index.js';
 import { ConfigError, loadConfig } from './platform/config.js';
 import { migrate } from './platform/db/migrate.js';
-import { clearRuntime, readRuntime, SOCKET_PORT, writeRuntime } from './platform/db/runtime.js';
+import { claimRuntime, clearRuntime, type RuntimeInfo, SOCKET_PORT, writeRuntime } from './platform/db/runtime.js';
+import { serveDatabaseSocket } from './platform/db/socket.js';
 import { createPlatform } from './platform/platform.js';
 import { buildServer, registerJobs } from './server.js';
 
@@ -19,15 +18,36 @@ async function main() {
     }
     throw err;
   }
-  if (!config.DATABASE_URL) {
-    const other = readRuntime(config.dataDir);
+  const embedded = !config.DATABASE_URL;
+  const runtime: RuntimeInfo = {
+    pid: process.pid,
+    socketDir: null,
+    port: SOCKET_PORT,
+    startedAt: new Date().toISOString(),
+    holder: 'server',
+    starting: true,
+  };
+  if (embedded) {
+    // Claim the files before opening them: PGlite must never be opened by two processes.
+    const other = claimRuntime(config.dataDir, runtime);
     if (other) {
       console.error(
-        `fangxian: another Fangxian (pid ${other.pid}) already uses the embedded database in ${config.dataDir}`,
+        other.holder === 'cli'
+          ? `fangxian: a CLI command (pid ${other.pid}, ${other.command ?? 'cli'}) is using the embedded database in ${config.dataDir}; start again when it has finished`
+          : `fangxian: another Fangxian (pid ${other.pid}) already uses the embedded database in ${config.dataDir}`,
       );
       process.exit(1);
     }
   }
+  try {
+    await start(config, runtime);
+  } catch (err) {
+    if (embedded) clearRuntime(config.dataDir);
+    throw err;
+  }
+}
+
+async function start(config: ReturnType<typeof loadConfig>, runtime: RuntimeInfo) {
   const p = await createPlatform(config);
   const log = p.log;
   const { applied, schemaVersion } = await migrate(p.db as never);
@@ -45,31 +65,37 @@ async function main() {
   }
   registerJobs(p);
 
-  let socket: PGLiteSocketServer | null = null;
-  if (p.database.pglite && config.PGLITE_SOCKET) {
+  let socket: Awaited<ReturnType<typeof serveDatabaseSocket>> | null = null;
+  if (p.database.pglite && p.database.pgliteLock && config.PGLITE_SOCKET) {
     // Serve the embedded database on a Unix socket so the CLI and psql work while the server runs.
-    const socketPath = path.join(config.dataDir, `.s.PGSQL.${SOCKET_PORT}`);
-    fs.rmSync(socketPath, { force: true });
-    socket = new PGLiteSocketServer({ db: p.database.pglite, path: socketPath, maxConnections: 4 });
-    await socket.start();
-    fs.chmodSync(socketPath, 0o600);
+    socket = await serveDatabaseSocket({
+      pglite: p.database.pglite,
+      lock: p.database.pgliteLock,
+      dataDir: config.dataDir,
+      log,
+    });
+    log.info(`database socket ${socket.path} (psql -h ${config.dataDir} -U postgres postgres)`);
   }
   if (p.database.kind === 'pglite') {
-    writeRuntime(config.dataDir, {
-      pid: process.pid,
-      socketDir: socket ? config.dataDir : null,
-      port: SOCKET_PORT,
-      startedAt: new Date().toISOString(),
-    });
+    runtime.socketDir = socket ? config.dataDir : null;
+    runtime.starting = false;
+    writeRuntime(config.dataDir, runtime);
   }
 
   const app = config.ROLES.includes('api') ? await buildServer(p) : null;
   if (app) {
     await app.listen({ port: config.PORT, host: config.HOST });
-    log.info(`Fangxian 防线 serving on http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`);
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    if (p.database.kind === 'pglite') writeRuntime(config.dataDir, { ...runtime, url });
+    log.info(`Fangxian 防线 serving on ${url}`);
   }
   if (config.ROLES.includes('worker')) p.jobs.startWorker();
   if (config.ROLES.includes('scheduler')) p.jobs.startScheduler();
+  const ingest = config.ROLES.includes('ingest') ? await startIngest(p) : null;
+  const simulator = config.DEMO ? await startDemoSimulator(p, ingest) : null;
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -82,8 +108,12 @@ async function main() {
     }, 20_000);
     force.unref();
     try {
-      await app?.close();
+      // The socket first: a CLI or psql transaction still open is rolled back, so requests waiting for the
+      // database can finish.
       await socket?.stop();
+      await simulator?.stop();
+      await ingest?.stop(); // stops MQTT intake, writes what is buffered
+      await app?.close();
       await p.close();
     } finally {
       clearRuntime(config.dataDir);

@@ -1,9 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { enterpriseRoutes, expiryReminderJob, registerEnterpriseFiles } from './modules/enterprises/index.js';
+import { escalationJob, hazardsModuleRoutes, registerHazardFiles } from './modules/hazards/index.js';
+import { monitoringJobs, monitoringRoutes } from './modules/monitoring/index.js';
 import { orgRoutes } from './modules/org/index.js';
 import { usersRoutes } from './modules/users/index.js';
 import { auditRoutes } from './platform/audit/audit.routes.js';
+import { authCleanupJob } from './platform/auth/auth.jobs.js';
 import { authRoutes } from './platform/auth/auth.routes.js';
 import { fileRoutes } from './platform/files/files.routes.js';
 import { createHttpApp } from './platform/http/app.js';
@@ -15,7 +18,10 @@ export const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 /** Registers every module's jobs on the runner (all roles need the registry: CLI, worker, scheduler). */
 export function registerJobs(p: Platform) {
+  p.jobs.register(authCleanupJob(p));
   p.jobs.register(expiryReminderJob(p));
+  p.jobs.register(escalationJob(p));
+  for (const job of monitoringJobs(p)) p.jobs.register(job);
 }
 
 /** The HTTP application: platform routes, then each module's routes. */
@@ -29,6 +35,7 @@ export async function buildServer(p: Platform, opts: { webRoot?: string | null }
     webRoot: opts.webRoot === undefined ? WEB_ROOT : opts.webRoot,
   });
   registerEnterpriseFiles(p);
+  registerHazardFiles(p);
   for (const routes of [
     systemRoutes,
     authRoutes,
@@ -38,6 +45,8 @@ export async function buildServer(p: Platform, opts: { webRoot?: string | null }
     orgRoutes,
     usersRoutes,
     enterpriseRoutes,
+    hazardsModuleRoutes,
+    monitoringRoutes,
   ]) {
     routes(app, p);
   }

@@ -8,7 +8,7 @@ export const COLUMNS = [
   { key: 'name', header: '企业名称', width: 30, example: '阳城县示例煤业有限公司' },
   { key: 'formerNames', header: '曾用名(多个用；分隔)', width: 20, example: '' },
   { key: 'address', header: '地址', width: 30, example: '阳城县凤城镇' },
-  { key: 'region', header: '所属村(社区)(代码或名称)', width: 22, example: '140522100201' },
+  { key: 'region', header: '所属村(社区)(代码或名称)', width: 22, example: '140522100200' },
   { key: 'lng', header: '经度', width: 11, example: 112.41 },
   { key: 'lat', header: '纬度', width: 11, example: 35.48 },
   { key: 'primarySector', header: '主行业(代码或名称)', width: 18, example: '煤矿' },
@@ -32,6 +32,13 @@ export const COLUMNS = [
   { key: 'status', header: '状态(在营/停产/关闭)', width: 12, example: '在营' },
 ] as const;
 type ColumnKey = (typeof COLUMNS)[number]['key'];
+
+/** The template column of a field path of the create schema ('regionCode' → 所属村(社区)…), for error reports. */
+export function columnHeader(fieldPath: string): string {
+  const head = fieldPath.split('.')[0] ?? fieldPath;
+  const key = head === 'regionCode' ? 'region' : head;
+  return COLUMNS.find((c) => c.key === key)?.header ?? fieldPath;
+}
 
 const YES = new Set(['是', 'y', 'yes', 'true', '1']);
 const NO = new Set(['否', 'n', 'no', 'false', '0', '']);
@@ -96,18 +103,20 @@ const split = (s: string) =>
 export async function readImport(
   buffer: Buffer,
   lookups: Lookups,
-): Promise<{ rows: EnterpriseCreate[]; errors: ImportError[] }> {
+): Promise<{ rows: EnterpriseCreate[]; rowNumbers: number[]; errors: ImportError[] }> {
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(buffer as unknown as ArrayBuffer);
   } catch {
     return {
       rows: [],
+      rowNumbers: [],
       errors: [{ row: 0, column: '', message: '文件不是有效的 Excel (.xlsx) 工作簿 / not a valid .xlsx workbook' }],
     };
   }
   const ws = wb.worksheets[0];
-  if (!ws) return { rows: [], errors: [{ row: 0, column: '', message: '工作簿没有工作表 / no worksheet' }] };
+  if (!ws)
+    return { rows: [], rowNumbers: [], errors: [{ row: 0, column: '', message: '工作簿没有工作表 / no worksheet' }] };
   const headerRow = ws.getRow(1);
   const colIndex = new Map<ColumnKey, number>();
   headerRow.eachCell((cell, col) => {
@@ -121,10 +130,13 @@ export async function readImport(
   if (missing.length) {
     return {
       rows: [],
+      rowNumbers: [],
       errors: missing.map((c) => ({ row: 1, column: c.header, message: '缺少必需的列 / required column missing' })),
     };
   }
   const rows: EnterpriseCreate[] = [];
+  /** The sheet row of each entry of `rows` (blank rows are skipped, so the index alone does not tell). */
+  const rowNumbers: number[] = [];
   const errors: ImportError[] = [];
   const seen = new Map<string, number>();
   const header = (k: ColumnKey) => COLUMNS.find((c) => c.key === k)?.header ?? k;
@@ -219,12 +231,15 @@ export async function readImport(
     const dup = seen.get(code);
     if (code && dup) err('creditCode', `与第 ${dup} 行重复 / duplicates row ${dup}`);
     seen.set(code, r);
-    if (rowErrors.length === 0 && parsed.success) rows.push(parsed.data);
+    if (rowErrors.length === 0 && parsed.success) {
+      rows.push(parsed.data);
+      rowNumbers.push(r);
+    }
     errors.push(...rowErrors);
   }
   if (rows.length === 0 && errors.length === 0)
     errors.push({ row: 2, column: '', message: '没有数据行 / no data rows' });
-  return { rows, errors };
+  return { rows, rowNumbers, errors };
 }
 
 const MESSAGES: Record<string, string> = {

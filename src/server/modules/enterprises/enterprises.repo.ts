@@ -39,8 +39,9 @@ export function scopedEnterprises(db: Executor, actor: Actor, f: EnterpriseFilte
       sql<boolean>`enterprises.region_path like (select replace(replace(path, '_', '\\_'), '%', '\\%') || '%' from regions where code = ${code})`,
     );
   }
-  if (f.sector) q = q.where(sql<boolean>`${f.sector} = any(enterprises.sectors)`);
-  if (f.departmentId) q = q.where(sql<boolean>`${f.departmentId}::uuid = any(enterprises.department_ids)`);
+  // Array containment (not `x = any(col)`), so the GIN indexes on sectors and department_ids can answer.
+  if (f.sector) q = q.where(sql<boolean>`enterprises.sectors @> array[${f.sector}]::text[]`);
+  if (f.departmentId) q = q.where(sql<boolean>`enterprises.department_ids @> array[${f.departmentId}::uuid]`);
   if (f.scale) q = q.where('enterprises.scale', '=', f.scale);
   if (f.status?.length) q = q.where('enterprises.status', 'in', f.status);
   if (f.isKey !== undefined) q = q.where('enterprises.is_key', '=', f.isKey);

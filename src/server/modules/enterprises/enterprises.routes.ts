@@ -15,7 +15,7 @@ import { zod } from '../../platform/http/app.js';
 import { ctxOf } from '../../platform/http/context.js';
 import { boolParam, listParam, pageQuery } from '../../platform/http/pagination.js';
 import type { Platform } from '../../platform/platform.js';
-import { exportWorkbook, readImport, templateWorkbook } from './enterprises.excel.js';
+import { columnHeader, exportWorkbook, readImport, templateWorkbook } from './enterprises.excel.js';
 import { findEnterprise, LIST_COLUMNS, SORTABLE, scopedEnterprises } from './enterprises.repo.js';
 import { createEnterprise, enterpriseSummary, presentEnterprise, updateEnterprise } from './enterprises.service.js';
 
@@ -179,7 +179,7 @@ export function enterpriseRoutes(app: FastifyInstance, p: Platform) {
       const regionCodes = new Set(regions.map((x) => x.code));
       const sectorBy = new Map<string, string>();
       for (const s of sectors) for (const k of [s.code, s.name_zh, s.name_en.toLowerCase()]) sectorBy.set(k, s.code);
-      const { rows, errors } = await readImport(buf, {
+      const { rows, rowNumbers, errors } = await readImport(buf, {
         region: (v) => (regionCodes.has(v) ? v : (regionByName.get(v) ?? undefined)),
         sector: (v) => sectorBy.get(v) ?? sectorBy.get(v.toLowerCase()),
       });
@@ -196,17 +196,19 @@ export function enterpriseRoutes(app: FastifyInstance, p: Platform) {
             ids.push((await createEnterprise(tx, ctx, row)).id);
           } catch (err) {
             if (err instanceof AppError) {
+              const line = rowNumbers[i] ?? i + 2;
+              const field = err.fields?.[0];
               throw new AppError(
                 400,
                 'IMPORT_INVALID',
-                `Row ${i + 2}: ${err.message}; nothing was imported`,
+                `Row ${line}: ${err.message}; nothing was imported`,
                 undefined,
                 {
                   errors: [
                     {
-                      row: i + 2,
-                      column: err.fields?.[0]?.path ?? '',
-                      message: err.fields?.[0]?.message ?? err.message,
+                      row: line,
+                      column: field ? columnHeader(field.path) : '',
+                      message: field?.message ?? err.message,
                     },
                   ],
                 },

@@ -65,7 +65,7 @@ function fieldError(path: string, message: string, text: string) {
 }
 
 /** Region and sectors must exist; the region must be inside the actor's territory. */
-async function resolveRefs(db: Executor, actor: Actor, regionCode: string, sectors: string[]) {
+async function resolveRefs(db: Executor, actor: Actor, regionCode: string, primary: string, others: string[]) {
   const region = await db
     .selectFrom('regions')
     .select(['code', 'path'])
@@ -76,11 +76,18 @@ async function resolveRefs(db: Executor, actor: Actor, regionCode: string, secto
     throw fieldError('regionCode', 'region.outside_scope', 'The region is outside your jurisdiction');
   }
   const known = new Set(
-    (await db.selectFrom('sectors').select('code').where('code', 'in', sectors).execute()).map((s) => s.code),
+    (
+      await db
+        .selectFrom('sectors')
+        .select('code')
+        .where('code', 'in', [primary, ...others])
+        .execute()
+    ).map((s) => s.code),
   );
-  sectors.forEach((s, i) => {
-    if (!known.has(s))
-      throw fieldError(i === 0 ? 'primarySector' : `otherSectors.${i - 1}`, 'sector.unknown', `Unknown sector ${s}`);
+  // The path names the field as the caller sent it (others may repeat the primary sector).
+  if (!known.has(primary)) throw fieldError('primarySector', 'sector.unknown', `Unknown sector ${primary}`);
+  others.forEach((s, i) => {
+    if (!known.has(s)) throw fieldError(`otherSectors.${i}`, 'sector.unknown', `Unknown sector ${s}`);
   });
   return region;
 }
@@ -103,7 +110,7 @@ export async function createEnterprise(
 ) {
   requirePermission(ctx.actor, 'enterprise.create');
   const sectors = [input.primarySector, ...input.otherSectors.filter((s) => s !== input.primarySector)];
-  const region = await resolveRefs(tx, ctx.actor, input.regionCode, sectors);
+  const region = await resolveRefs(tx, ctx.actor, input.regionCode, input.primarySector, input.otherSectors);
   const depts = await resolveDepartments(tx, sectors, input.departmentIds);
   const seq = await nextSequence(tx, 'QY');
   const row = await tx
@@ -220,7 +227,7 @@ export async function updateEnterprise(tx: Tx, ctx: RequestCtx, id: string, inpu
   const sectors = [primary, ...others.filter((s) => s !== primary)];
   const regionCode = changes.regionCode ?? before.region_code;
   if (changes.primarySector !== undefined || changes.otherSectors !== undefined || changes.regionCode !== undefined) {
-    const region = await resolveRefs(tx, ctx.actor, regionCode, sectors);
+    const region = await resolveRefs(tx, ctx.actor, regionCode, primary, others);
     set.region_code = region.code;
     set.region_path = region.path;
     set.primary_sector = primary;
@@ -241,7 +248,10 @@ export async function updateEnterprise(tx: Tx, ctx: RequestCtx, id: string, inpu
     set.department_ids = depts.ids;
     set.departments_overridden = depts.overridden;
   }
-  if (set.standardization_grade && !(set.standardization_expiry ?? before.standardization_expiry)) {
+  // The grade and expiry the record will have: a change to either (clearing the expiry included) is checked.
+  const grade = 'standardization_grade' in set ? set.standardization_grade : before.standardization_grade;
+  const expiry = 'standardization_expiry' in set ? set.standardization_expiry : before.standardization_expiry;
+  if (grade && !expiry) {
     throw fieldError(
       'standardizationExpiry',
       'standardization.expiry_required',
@@ -260,8 +270,16 @@ export async function updateEnterprise(tx: Tx, ctx: RequestCtx, id: string, inpu
     .where('id', '=', id)
     .where(enterpriseScope(ctx.actor))
     .executeTakeFirst();
-  if (!stillVisible)
-    throw new AppError(400, 'VALIDATION', 'This change would move the enterprise out of your jurisdiction');
+  if (!stillVisible) {
+    // Name the change that moved it away, like any other field error.
+    const [path, message] =
+      changes.departmentIds !== undefined
+        ? ['departmentIds', 'department.outside_scope']
+        : changes.regionCode !== undefined
+          ? ['regionCode', 'region.outside_scope']
+          : ['primarySector', 'sector.outside_scope'];
+    throw fieldError(path, message, 'This change would move the enterprise out of your jurisdiction');
+  }
   await audit(tx, ctx, {
     action: 'enterprise.updated',
     entityType: 'enterprise',

@@ -3,12 +3,12 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { audit } from '../../platform/audit/audit.js';
 import { requirePermission } from '../../platform/authz/actor.js';
-import { regionScope } from '../../platform/authz/scope.js';
+import { enterpriseScope } from '../../platform/authz/scope.js';
 import { AppError, notFound, staleVersion } from '../../platform/errors.js';
 import { zod } from '../../platform/http/app.js';
 import { ctxOf, requireActor } from '../../platform/http/context.js';
 import type { Platform } from '../../platform/platform.js';
-import { parseRegionsCsv } from './data/csv.js';
+import { CsvError, parseRegionsCsv } from './data/csv.js';
 import { rederiveEnterpriseDepartments, upsertRegions } from './org.service.js';
 
 const sectorCode = z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _');
@@ -16,13 +16,14 @@ const sectorCode = z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, di
 export function orgRoutes(app: FastifyInstance, p: Platform) {
   const r = zod(app);
 
+  // The region tree is public reference data (the statistics bureau's list), not business data: every
+  // signed-in role reads all of it, so filters and map outlines can name neighbouring townships.
   r.get('/api/regions', { schema: { tags: ['org'] } }, async (req) => {
     const actor = requireActor(req);
     requirePermission(actor, 'org.read');
     const items = await p.db
       .selectFrom('regions')
       .select(['code', 'parent_code', 'name', 'kind', 'path', 'depth', 'lng', 'lat'])
-      .where(regionScope(actor))
       .orderBy('path')
       .execute();
     return { items, total: items.length, page: 1, pageSize: items.length };
@@ -39,9 +40,16 @@ export function orgRoutes(app: FastifyInstance, p: Platform) {
       try {
         rows = parseRegionsCsv(req.body.csv);
       } catch (err) {
-        throw new AppError(400, 'IMPORT_INVALID', err instanceof Error ? err.message : String(err), [
-          { path: 'csv', message: 'invalid' },
-        ]);
+        // The same shape as the enterprise import: every error by row (the CSV line) and column.
+        const errors =
+          err instanceof CsvError ? [{ row: err.line, column: err.column ?? '', message: err.message }] : undefined;
+        throw new AppError(
+          400,
+          'IMPORT_INVALID',
+          err instanceof Error ? err.message : String(err),
+          [{ path: 'csv', message: 'invalid' }],
+          errors ? { errors } : undefined,
+        );
       }
       const count = await p.transaction(async (tx) => {
         const n = await upsertRegions(tx, rows);
@@ -135,12 +143,15 @@ export function orgRoutes(app: FastifyInstance, p: Platform) {
   );
 
   r.get('/api/departments', { schema: { tags: ['org'] } }, async (req) => {
-    requirePermission(requireActor(req), 'org.read');
+    const actor = requireActor(req);
+    requirePermission(actor, 'org.read');
     const items = await p.db
       .selectFrom('departments')
       .selectAll('departments')
       .select(
-        sql<number>`(select count(*)::int from enterprises e where departments.id = any(e.department_ids))`.as(
+        // Counts are business data: only enterprises within the caller's jurisdiction are counted.
+        sql<number>`(select count(*)::int from enterprises e
+                     where departments.id = any(e.department_ids) and ${enterpriseScope(actor, 'e')})`.as(
           'enterprise_count',
         ),
       )

@@ -5,6 +5,7 @@ import { assignableRoles, ROLES, type Role } from '../../../core/roles.js';
 import { audit } from '../../platform/audit/audit.js';
 import { hashPassword, oneTimePassword } from '../../platform/auth/passwords.js';
 import { requirePermission } from '../../platform/authz/actor.js';
+import { escapeLike } from '../../platform/authz/scope.js';
 import type { Executor } from '../../platform/db/client.js';
 import { AppError, notFound, staleVersion } from '../../platform/errors.js';
 import { zod } from '../../platform/http/app.js';
@@ -91,8 +92,12 @@ export function usersRoutes(app: FastifyInstance, p: Platform) {
       requirePermission(ctx.actor, 'user.manage');
       const { page, pageSize, q, role } = req.query;
       let query = p.db.selectFrom('users');
-      if (q)
-        query = query.where((eb) => eb.or([eb('username', 'ilike', `%${q}%`), eb('display_name', 'ilike', `%${q}%`)]));
+      // System administrators are invisible to everyone else (their PATCH and reset answer 404): not listed.
+      if (ctx.actor.role !== 'sys_admin') query = query.where('role', '<>', 'sys_admin');
+      if (q) {
+        const like = `%${escapeLike(q)}%`;
+        query = query.where((eb) => eb.or([eb('username', 'ilike', like), eb('display_name', 'ilike', like)]));
+      }
       if (role) query = query.where('role', '=', role);
       const [items, total] = await Promise.all([
         query

@@ -28,14 +28,6 @@ export function enterpriseScope(actor: Actor, alias = 'enterprises'): RawBuilder
   }
 }
 
-/** The actor's jurisdiction over regions (for filters and map outlines). */
-export function regionScope(actor: Actor, alias = 'regions'): RawBuilder<boolean> {
-  if (scopeKind(actor) === 'region' && actor.regionPath) {
-    return sql<boolean>`${sql.ref(`${alias}.path`)} like ${`${escapeLike(actor.regionPath)}%`}`;
-  }
-  return sql<boolean>`true`;
-}
-
 export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
-import { PGliteDialect } from './pglite-dialect.js';
+import { PGliteDialect, PGliteLock } from './pglite-dialect.js';
+import { SOCKET_PORT } from './runtime.js';
 import type { DB } from './schema.js';
 
 export type DbKind = 'pglite' | 'postgres';
@@ -15,8 +17,12 @@ export type Executor = Kysely<DB> | Transaction<DB>;
 export interface Database {
   db: Db;
   kind: DbKind;
-  /** The embedded instance, when the database is PGlite (for the socket server and backups). */
+  /** The embedded instance, when this process opened PGlite (for the socket server). */
   pglite?: PGlite;
+  /** The lock on the PGlite session that Kysely uses; anything else talking to `pglite` must hold it too. */
+  pgliteLock?: PGliteLock;
+  /** Set when the embedded database is reached through a running server's Unix socket (CLI). */
+  socketDir?: string;
   /** The PostgreSQL connection string, when the database is a server (for LISTEN/NOTIFY). */
   url?: string;
   close(): Promise<void>;
@@ -40,29 +46,55 @@ export interface OpenOptions {
   url?: string | undefined;
   /** Directory of the PGlite files; undefined keeps PGlite in memory (tests). */
   dataDir?: string | undefined;
+  /**
+   * The directory where a running server serves its embedded database (`.s.PGSQL.5432`, see `socket.ts`).
+   * Takes precedence over `dataDir`; the database is still PGlite, reached with `pg` over the socket.
+   */
+  socketDir?: string | undefined;
   poolSize?: number;
+}
+
+function pgDatabase(pool: pg.Pool): Db {
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it. Queries in flight report their own errors.
+  });
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 20, types: pgTypes() });
-    pool.on('error', () => {
-      // An idle client lost its connection; the pool replaces it. Queries in flight report their own errors.
-    });
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = pgDatabase(pool);
     return { db, kind: 'postgres', url: opts.url, close: () => db.destroy() };
+  }
+  if (opts.socketDir) {
+    // PGlite runs one session: the server's socket multiplexes clients one exchange at a time, so a single
+    // connection is all a client can use anyway.
+    const pool = new pg.Pool({
+      host: opts.socketDir,
+      port: SOCKET_PORT,
+      user: 'postgres',
+      database: 'postgres',
+      max: opts.poolSize ?? 1,
+      types: pgTypes(),
+    });
+    const db = pgDatabase(pool);
+    return { db, kind: 'pglite', socketDir: opts.socketDir, close: () => db.destroy() };
   }
   let dir: string | undefined;
   if (opts.dataDir) {
     dir = path.join(opts.dataDir, 'pgdata');
     fs.mkdirSync(dir, { recursive: true });
   }
-  const pglite = await PGlite.create(dir, { parsers: { 1082: identity } });
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  // pg_trgm backs the enterprise search index (migration 0009); PostgreSQL ships it in contrib.
+  const pglite = await PGlite.create(dir, { parsers: { 1082: identity }, extensions: { pg_trgm } });
+  const pgliteLock = new PGliteLock();
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite, pgliteLock) });
   return {
     db,
     kind: 'pglite',
     pglite,
+    pgliteLock,
     async close() {
       await db.destroy();
       await pglite.close();

@@ -12,28 +12,8 @@ import {
   type TransactionSettings,
 } from 'kysely';
 
-/**
- * Kysely dialect for PGlite (PostgreSQL in WASM, in-process).
- * PGlite is a single connection, so the driver hands out one connection at a time (like Kysely's SQLite
- * driver): a transaction holds it from BEGIN to COMMIT and other queries wait, never interleave.
- */
-export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
-  createAdapter() {
-    return new PostgresAdapter();
-  }
-  createDriver(): Driver {
-    return new PGliteDriver(this.pglite);
-  }
-  createIntrospector(db: Kysely<unknown>) {
-    return new PostgresIntrospector(db);
-  }
-  createQueryCompiler() {
-    return new PostgresQueryCompiler();
-  }
-}
-
-class Mutex {
+/** A FIFO lock on the one PGlite session: whoever holds it may run statements and transactions. */
+export class PGliteLock {
   #tail: Promise<void> = Promise.resolve();
   lock(): Promise<() => void> {
     let release!: () => void;
@@ -46,11 +26,40 @@ class Mutex {
   }
 }
 
+/**
+ * Kysely dialect for PGlite (PostgreSQL in WASM, in-process).
+ * PGlite is a single connection, so the driver hands out one connection at a time (like Kysely's SQLite
+ * driver): a transaction holds it from BEGIN to COMMIT and other queries wait, never interleave.
+ */
+export class PGliteDialect implements Dialect {
+  /**
+   * @param lock the lock that owns the single PGlite session; share it with anything else that talks to the
+   *   same instance (the socket server in `socket.ts`) so their statements never interleave with ours.
+   */
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly lock: PGliteLock = new PGliteLock(),
+  ) {}
+  createAdapter() {
+    return new PostgresAdapter();
+  }
+  createDriver(): Driver {
+    return new PGliteDriver(this.pglite, this.lock);
+  }
+  createIntrospector(db: Kysely<unknown>) {
+    return new PostgresIntrospector(db);
+  }
+  createQueryCompiler() {
+    return new PostgresQueryCompiler();
+  }
+}
+
 class PGliteDriver implements Driver {
-  readonly #mutex = new Mutex();
+  readonly #mutex: PGliteLock;
   readonly #connection: PGliteConnection;
   #release: (() => void) | null = null;
-  constructor(pglite: PGlite) {
+  constructor(pglite: PGlite, lock: PGliteLock) {
+    this.#mutex = lock;
     this.#connection = new PGliteConnection(pglite);
   }
   async init() {}

@@ -214,6 +214,408 @@ export interface EnterprisesTable {
   version: Generated<number>;
 }
 
+export interface HazardCatalogsTable {
+  code: string;
+  title_zh: string;
+  title_en: Generated<string>;
+  document: Generated<string>;
+  in_force_from: string | null;
+  builtin: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  version: Generated<number>;
+}
+
+export interface HazardCatalogItemsTable {
+  code: string;
+  catalog: string;
+  sector_codes: ColumnType<string[], string[] | undefined, string[]>;
+  text_zh: string;
+  text_en: Generated<string>;
+  basis: Generated<string>;
+  hint_zh: string | null;
+  hint_en: string | null;
+  active: Generated<boolean>;
+  builtin: Generated<boolean>;
+  sort: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  version: Generated<number>;
+}
+
+export interface HazardPlan {
+  owner: string;
+  measures: string;
+  funds: string;
+  deadline: string;
+  contingency: string;
+}
+
+export interface HazardsTable {
+  id: Generated<string>;
+  code: string;
+  enterprise_id: string;
+  place: string;
+  sector: string;
+  category: string;
+  level: 'general' | 'major';
+  path: 'self' | 'supervised';
+  status: 'reported' | 'rejected' | 'rectifying' | 'submitted' | 'verified' | 'closed';
+  description: string;
+  source: 'self_check' | 'inspection' | 'patrol' | 'employee_report' | 'public_report' | 'alarm' | 'campaign';
+  finder_side: 'enterprise' | 'supervisor' | 'public';
+  finder_id: string | null;
+  finder_name: string;
+  found_at: Timestamp;
+  catalog_item_code: string | null;
+  major_basis: string | null;
+  photo_file_ids: ColumnType<string[], string[] | undefined, string[]>;
+  document_file_ids: ColumnType<string[], string[] | undefined, string[]>;
+  evidence_file_ids: ColumnType<string[], string[] | undefined, string[]>;
+  rectification_measures: Generated<string>;
+  responsible_person: Generated<string>;
+  rectification_funds: Generated<string>;
+  deadline: string | null;
+  extension_requested: Generated<boolean>;
+  pending_extension: Generated<boolean>;
+  requested_deadline: string | null;
+  extension_reason: string | null;
+  plan: Json<HazardPlan | null> | null;
+  interim_measures: string | null;
+  submitted_at: Timestamp | null;
+  submission_note: string | null;
+  verifier_id: string | null;
+  verifier_name: string | null;
+  verify_opinion: string | null;
+  verified_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  closed_by_name: string | null;
+  rejected_reason: string | null;
+  ever_overdue: Generated<boolean>;
+  report_id: string | null;
+  campaign_id: string | null;
+  campaign_task_id: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface HazardEventsTable {
+  id: Generated<number>;
+  hazard_id: string;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_name: string;
+  actor_role: string | null;
+  action: string;
+  from_status: string | null;
+  to_status: string | null;
+  data: Json<Record<string, unknown>>;
+}
+
+export interface HazardEscalationsTable {
+  id: Generated<number>;
+  hazard_id: string;
+  enterprise_id: string;
+  step: 'remind' | 'overdue' | 'summon' | 'listing';
+  step_key: string;
+  due_at: Timestamp;
+  fired_at: Timestamp;
+}
+
+export interface HazardSummonsTable {
+  id: Generated<string>;
+  hazard_id: string;
+  enterprise_id: string;
+  department_ids: ColumnType<string[], string[] | undefined, string[]>;
+  step_key: string;
+  status: ColumnType<'pending' | 'held' | 'cancelled', string | undefined, string>;
+  held_at: Timestamp | null;
+  recorded_by_id: string | null;
+  recorded_by_name: string | null;
+  note: Generated<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface HazardListingsTable {
+  id: Generated<string>;
+  code: string;
+  enterprise_id: string;
+  hazard_id: string | null;
+  reason: 'major_overdue' | 'overdue_count';
+  trigger_key: string;
+  overdue_count: Generated<number>;
+  public: Generated<boolean>;
+  status: ColumnType<'active' | 'lifted', string | undefined, string>;
+  listed_at: Timestamp;
+  lifted_at: Timestamp | null;
+  lifted_by_id: string | null;
+  lifted_by_name: string | null;
+  lift_reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface HazardCardsTable {
+  id: Generated<string>;
+  enterprise_id: string;
+  listing_id: string;
+  color: 'yellow' | 'red';
+  status: ColumnType<'active' | 'lifted', string | undefined, string>;
+  issued_at: Timestamp;
+  lifted_at: Timestamp | null;
+  lifted_by_id: string | null;
+  lifted_by_name: string | null;
+  lift_reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface SupervisionEventsTable {
+  id: Generated<number>;
+  entity_type: 'listing' | 'card' | 'summons';
+  entity_id: string;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_name: string;
+  action: string;
+  reason: string | null;
+  data: Json<Record<string, unknown>>;
+}
+
+export interface PublicReportsTable {
+  id: Generated<string>;
+  tracking_code: string;
+  kind: 'public' | 'employee';
+  text: string;
+  place: Generated<string>;
+  contact: string | null;
+  anonymous: Generated<boolean>;
+  reporter_user_id: string | null;
+  reporter_name: string | null;
+  enterprise_id: string | null;
+  enterprise_name: Generated<string>;
+  region_code: string | null;
+  region_path: string | null;
+  sector: string | null;
+  department_id: string | null;
+  status: ColumnType<'received' | 'transferred' | 'accepted' | 'rejected', string | undefined, string>;
+  public_reply: Generated<string>;
+  hazard_id: string | null;
+  photo_file_ids: ColumnType<string[], string[] | undefined, string[]>;
+  triaged_by_id: string | null;
+  triaged_by_name: string | null;
+  triaged_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface PublicReportEventsTable {
+  id: Generated<number>;
+  report_id: string;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_name: string;
+  action: string;
+  data: Json<Record<string, unknown>>;
+}
+
+export interface ReportRewardsTable {
+  id: Generated<string>;
+  report_id: string;
+  hazard_id: string | null;
+  kind: 'public' | 'internal';
+  fine_yuan: number | null;
+  reward_yuan: number;
+  decision_number: Generated<string>;
+  note: Generated<string>;
+  recorded_by_id: string | null;
+  recorded_by_name: string;
+  created_at: Timestamp;
+}
+
+export interface HazardCampaignsTable {
+  id: Generated<string>;
+  code: string;
+  source_hazard_id: string | null;
+  instruction: string;
+  deadline: string;
+  sectors: ColumnType<string[], string[], string[]>;
+  started_by_id: string | null;
+  started_by_name: string;
+  starter_role: string;
+  starter_department_id: string | null;
+  starter_region_code: string | null;
+  created_at: Timestamp;
+  updated_at: UpdatedAt;
+  version: Generated<number>;
+}
+
+export interface CampaignTasksTable {
+  id: Generated<string>;
+  campaign_id: string;
+  enterprise_id: string;
+  status: ColumnType<'pending' | 'nothing_found' | 'hazards_found', string | undefined, string>;
+  answered_at: Timestamp | null;
+  answered_by_id: string | null;
+  answered_by_name: string | null;
+  note: Generated<string>;
+  hazard_count: Generated<number>;
+  late_notified_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: UpdatedAt;
+  version: Generated<number>;
+}
+
+export interface HazardDocumentsTable {
+  id: Generated<string>;
+  kind: 'rectification_order' | 'review_opinion';
+  number: string;
+  hazard_id: string;
+  event_id: number;
+  enterprise_id: string;
+  issuer_unit: string;
+  issued_by_id: string | null;
+  issued_by_name: string;
+  created_at: Timestamp;
+}
+
+// ── Monitoring (migration 0005) ──────────────────────────────────────────────────────────────────────────
+export interface MonitoringGatewaysTable {
+  id: Generated<string>;
+  enterprise_id: string;
+  name: string;
+  token_hash: string;
+  token_hint: string;
+  created_at: CreatedAt;
+  created_by: string | null;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  last_seen_at: Timestamp | null;
+  is_demo: Generated<boolean>;
+  version: Generated<number>;
+}
+
+export interface MonitoringPointsTable {
+  id: Generated<string>;
+  enterprise_id: string;
+  code: string;
+  name: string;
+  kind: string;
+  unit: Generated<string>;
+  installation: string | null;
+  location: Generated<string>;
+  lng: number | null;
+  lat: number | null;
+  range_min: number | null;
+  range_max: number | null;
+  interval_seconds: Generated<number>;
+  template_key: string | null;
+  overrides: ColumnType<Record<string, unknown>, string | undefined, string>;
+  flatline_seconds: number | null;
+  flatline_tolerance: number | null;
+  rate_window_seconds: number | null;
+  severities: ColumnType<Record<string, number>, string | undefined, string>;
+  active: Generated<boolean>;
+  is_demo: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  version: Generated<number>;
+}
+
+export interface MonitoringPointStateTable {
+  point_id: string;
+  state: ColumnType<unknown, string | null | undefined, string | null>;
+  rev: Generated<number>;
+  last_ts: Timestamp | null;
+  last_value: number | null;
+  updated_at: UpdatedAt;
+}
+
+export interface ReadingsTable {
+  point_id: string;
+  ts: Timestamp;
+  value: number;
+}
+
+export interface ReadingRollupsTable {
+  point_id: string;
+  bucket: Timestamp;
+  min: number;
+  max: number;
+  sum: number;
+  count: number;
+  last_ts: Timestamp;
+  last_value: number;
+}
+
+export interface MonitoringDeadLettersTable {
+  id: Generated<number>;
+  received_at: Timestamp;
+  source: 'mqtt' | 'http';
+  gateway_id: string | null;
+  enterprise_id: string | null;
+  point_ref: string | null;
+  point_id: string | null;
+  reason: string;
+  detail: Generated<string>;
+  item_index: number | null;
+  reading_ts: Timestamp | null;
+  payload: Generated<string>;
+}
+
+export interface AlarmsTable {
+  id: Generated<string>;
+  code: string;
+  point_id: string;
+  enterprise_id: string;
+  rule: string;
+  severity: number;
+  tampering: Generated<boolean>;
+  status: 'active' | 'cleared' | 'closed';
+  acknowledged: Generated<boolean>;
+  acknowledged_by: string | null;
+  acknowledged_at: Timestamp | null;
+  acknowledge_note: string | null;
+  count: Generated<number>;
+  raised_at: Timestamp;
+  cleared_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  closed_how: 'auto' | 'forced' | null;
+  close_reason: string | null;
+  hazard_id: string | null;
+  hazard_requested_at: Timestamp | null;
+  hazard_requested_by: string | null;
+  first_value: number | null;
+  peak_value: number | null;
+  last_value: number | null;
+  threshold: number | null;
+  measured: number | null;
+  last_event_at: Timestamp;
+  escalated_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  version: Generated<number>;
+}
+
+export interface AlarmEventsTable {
+  id: Generated<number>;
+  alarm_id: string;
+  at: Timestamp;
+  type: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  value: number | null;
+  note: string | null;
+}
+
 export interface DB {
   regions: RegionsTable;
   sectors: SectorsTable;
@@ -230,4 +632,28 @@ export interface DB {
   settings: SettingsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   enterprises: EnterprisesTable;
+  hazard_catalogs: HazardCatalogsTable;
+  hazard_catalog_items: HazardCatalogItemsTable;
+  hazards: HazardsTable;
+  hazard_events: HazardEventsTable;
+  hazard_escalations: HazardEscalationsTable;
+  hazard_summons: HazardSummonsTable;
+  hazard_listings: HazardListingsTable;
+  hazard_cards: HazardCardsTable;
+  supervision_events: SupervisionEventsTable;
+  public_reports: PublicReportsTable;
+  public_report_events: PublicReportEventsTable;
+  report_rewards: ReportRewardsTable;
+  hazard_campaigns: HazardCampaignsTable;
+  campaign_tasks: CampaignTasksTable;
+  hazard_documents: HazardDocumentsTable;
+  monitoring_gateways: MonitoringGatewaysTable;
+  monitoring_points: MonitoringPointsTable;
+  monitoring_point_state: MonitoringPointStateTable;
+  readings: ReadingsTable;
+  readings_1m: ReadingRollupsTable;
+  readings_1h: ReadingRollupsTable;
+  monitoring_dead_letters: MonitoringDeadLettersTable;
+  alarms: AlarmsTable;
+  alarm_events: AlarmEventsTable;
 }

@@ -54,6 +54,17 @@ function tileOrigin(tileUrl: string | undefined): string[] {
   }
 }
 
+/**
+ * The field behind a unique or foreign-key violation, from PostgreSQL's detail ("Key (parent_code)=(x) …"),
+ * named as the API names it (parentCode). Absent for multi-column or expression keys.
+ */
+function constraintField(err: unknown, message: string): { path: string; message: string }[] | undefined {
+  const detail = (err as { detail?: unknown }).detail;
+  const column = typeof detail === 'string' ? /^Key \(([a-z_][a-z0-9_]*)\)=/.exec(detail)?.[1] : undefined;
+  if (!column) return undefined;
+  return [{ path: column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), message }];
+}
+
 /** Allowed origins for cookie-authenticated writes: BASE_URL, or the host the request was sent to. */
 function originAllowed(req: FastifyRequest, baseUrl: string | undefined): boolean {
   const origin = req.headers.origin;
@@ -165,10 +176,14 @@ export async function createHttpApp(deps: HttpDeps) {
     }
     const fe = err as FastifyError;
     const pgCode = (err as { code?: string }).code;
-    if (pgCode === '23505')
-      return reply.status(409).send(errorBody('DUPLICATE', 'A record with this value already exists'));
-    if (pgCode === '23503')
-      return reply.status(400).send(errorBody('VALIDATION', 'A referenced record does not exist'));
+    if (pgCode === '23505') {
+      const fields = constraintField(err, 'duplicate');
+      return reply.status(409).send(errorBody('DUPLICATE', 'A record with this value already exists', fields));
+    }
+    if (pgCode === '23503') {
+      const fields = constraintField(err, 'unknown');
+      return reply.status(400).send(errorBody('VALIDATION', 'A referenced record does not exist', fields));
+    }
     if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008') {
       return reply.status(400).send(errorBody('VALIDATION', 'A value has the wrong format'));
     }

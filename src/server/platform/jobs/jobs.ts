@@ -79,13 +79,18 @@ export function createJobRunner(deps: { db: Db; log: Logger; clock: Clock; metri
     }
   }
 
-  /** Claims one due run (FOR UPDATE SKIP LOCKED: two workers never take the same one). */
+  /**
+   * Claims one due run (FOR UPDATE SKIP LOCKED: two workers never take the same one). A worker only claims
+   * runs of jobs it has registered: a run it cannot execute stays queued for an instance that can.
+   */
   async function claim(id?: string) {
+    if (byName.size === 0) return null;
     return db.transaction().execute(async (tx) => {
       let q = tx
         .selectFrom('job_runs')
         .select(['id', 'job', 'run_key', 'as_of'])
         .where('status', '=', 'queued')
+        .where('job', 'in', [...byName.keys()])
         .orderBy('as_of')
         .limit(1)
         .forUpdate()

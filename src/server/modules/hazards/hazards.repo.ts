@@ -1,0 +1,305 @@
+import { type RawBuilder, type Selectable, sql } from 'kysely';
+import { addDays } from '../../../core/hazards/escalation.js';
+import {
+  HAZARD_OPEN_STATUSES,
+  type HazardLevel,
+  type HazardSource,
+  type HazardStatus,
+  localDayStart,
+} from '../../../core/hazards/index.js';
+import { type Actor, scopeKind } from '../../platform/authz/actor.js';
+import { enterpriseScope, escapeLike } from '../../platform/authz/scope.js';
+import type { Executor } from '../../platform/db/client.js';
+import type { HazardsTable } from '../../platform/db/schema.js';
+import { isUuid, townshipSql } from './hazards.shared.js';
+
+export type HazardRow = Selectable<HazardsTable>;
+
+export interface HazardFilters {
+  status?: HazardStatus[] | undefined;
+  level?: HazardLevel | undefined;
+  sector?: string | undefined;
+  regionCode?: string | undefined;
+  departmentId?: string | undefined;
+  source?: HazardSource[] | undefined;
+  enterpriseId?: string | undefined;
+  campaignId?: string | undefined;
+  overdue?: boolean | undefined;
+  /** found_at from this local date (inclusive) */
+  from?: string | undefined;
+  /** found_at up to this local date (inclusive) */
+  to?: string | undefined;
+  q?: string | undefined;
+}
+
+/** `deadline < today` in SQL for a rectifying hazard: the deadline ended before today's local midnight. */
+export function overdueSql(today: string) {
+  return sql<boolean>`(hazards.status = 'rectifying' and hazards.deadline < ${today}::date)`;
+}
+
+const and = (conds: RawBuilder<boolean>[]) =>
+  conds.length ? sql<boolean>`(${sql.join(conds, sql` and `)})` : sql<boolean>`true`;
+
+/** Conditions on the enterprise side of a hazard (applied with the scope, on `enterprises`). */
+function enterpriseConds(f: HazardFilters): RawBuilder<boolean>[] {
+  const c: RawBuilder<boolean>[] = [];
+  if (f.enterpriseId) c.push(sql<boolean>`enterprises.id = ${f.enterpriseId}::uuid`);
+  if (f.departmentId) c.push(sql<boolean>`${f.departmentId}::uuid = any(enterprises.department_ids)`);
+  if (f.regionCode) {
+    c.push(
+      sql<boolean>`enterprises.region_path like (select replace(replace(path, '_', '\\_'), '%', '\\%') || '%' from regions where code = ${f.regionCode})`,
+    );
+  }
+  return c;
+}
+
+/** Conditions on the hazard itself (`hazards`; the free-text search also reads `enterprises.name`). */
+function hazardConds(f: HazardFilters, today?: string): RawBuilder<boolean>[] {
+  const c: RawBuilder<boolean>[] = [];
+  if (f.status?.length) c.push(sql<boolean>`hazards.status in (${sql.join(f.status)})`);
+  if (f.level) c.push(sql<boolean>`hazards.level = ${f.level}`);
+  if (f.sector) c.push(sql<boolean>`hazards.sector = ${f.sector}`);
+  if (f.source?.length) c.push(sql<boolean>`hazards.source in (${sql.join(f.source)})`);
+  if (f.enterpriseId) c.push(sql<boolean>`hazards.enterprise_id = ${f.enterpriseId}::uuid`);
+  if (f.campaignId) c.push(sql<boolean>`hazards.campaign_id = ${f.campaignId}::uuid`);
+  if (f.from) c.push(sql<boolean>`hazards.found_at >= ${localDayStart(f.from)}`);
+  if (f.to) c.push(sql<boolean>`hazards.found_at < ${localDayStart(addDays(f.to, 1))}`);
+  if (f.overdue !== undefined && today) c.push(f.overdue ? overdueSql(today) : sql<boolean>`not ${overdueSql(today)}`);
+  if (f.q) {
+    const term = f.q.trim();
+    const like = `%${escapeLike(term)}%`;
+    c.push(
+      sql<boolean>`(hazards.code = ${term.toUpperCase()} or hazards.description ilike ${like} or hazards.place ilike ${like} or enterprises.name ilike ${like})`,
+    );
+  }
+  return c;
+}
+
+/**
+ * Every read of hazards starts here: hazards joined to their enterprise, the actor's scope applied to the
+ * enterprise (ARCHITECTURE §4: lists, counts, exports and boards see the same rows), then the filters.
+ */
+export function scopedHazards(db: Executor, actor: Actor, f: HazardFilters = {}, today?: string) {
+  return db
+    .selectFrom('hazards')
+    .innerJoin('enterprises', 'enterprises.id', 'hazards.enterprise_id')
+    .where(enterpriseScope(actor))
+    .where(and(enterpriseConds(f)))
+    .where(and(hazardConds(f, today)));
+}
+
+/** Up to this many enterprises in the (filtered) scope, a page is read enterprise by enterprise. */
+export const PER_ENTERPRISE_MAX = 200;
+
+/**
+ * How to read a page. When the scope or a filter narrows the enterprises to a few hundred or fewer, each
+ * enterprise's newest hazards come from its own index (`hazards_enterprise`, or the partial open/major ones) and
+ * are merged: a township or a department with few matches never walks the county-wide index looking for them.
+ * Otherwise (the county, a large department) `hazards_created` is walked newest first and the enterprise
+ * joined, which is fastest when matches are dense.
+ */
+export async function perEnterprisePlan(db: Executor, actor: Actor, f: HazardFilters): Promise<boolean> {
+  if (scopeKind(actor) === 'county' && !f.enterpriseId && !f.departmentId && !f.regionCode) return false;
+  const r = await db
+    .selectFrom(
+      db
+        .selectFrom('enterprises')
+        .select('enterprises.id')
+        .where(enterpriseScope(actor))
+        .where(and(enterpriseConds(f)))
+        .limit(PER_ENTERPRISE_MAX + 1)
+        .as('x'),
+    )
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow();
+  return r.n <= PER_ENTERPRISE_MAX;
+}
+
+export interface Keyset {
+  at: Date;
+  id: string;
+}
+
+/**
+ * One page of hazards newest first (created_at desc, id desc), keyset or offset, scoped. The row shape is the
+ * same as `scopedHazards(...).select(...)`: `hazards` and `enterprises` are both in scope for the columns.
+ */
+export function newestPage(
+  db: Executor,
+  actor: Actor,
+  f: HazardFilters,
+  today: string,
+  page: { limit: number; offset: number; after?: Keyset | undefined },
+  perEnterprise: boolean,
+) {
+  const keyset = page.after
+    ? sql<boolean>`(hazards.created_at, hazards.id) < (${page.after.at}::timestamptz, ${page.after.id}::uuid)`
+    : sql<boolean>`true`;
+  if (!perEnterprise) {
+    return scopedHazards(db, actor, f, today)
+      .where(keyset)
+      .orderBy('hazards.created_at', 'desc')
+      .orderBy('hazards.id', 'desc')
+      .limit(page.limit)
+      .offset(page.offset);
+  }
+  const top = page.limit + page.offset;
+  // Per enterprise only (created_at, id) — an index-only scan of hazards_enterprise when nothing else filters —
+  // then the page's rows are fetched by id.
+  const ids = db
+    .selectFrom('enterprises')
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('hazards')
+          .select(['hazards.id', 'hazards.created_at'])
+          .whereRef('hazards.enterprise_id', '=', 'enterprises.id')
+          .where(and(hazardConds(f, today)))
+          .where(keyset)
+          .orderBy('hazards.created_at', 'desc')
+          .orderBy('hazards.id', 'desc')
+          .limit(top)
+          .as('x'),
+      (join) => join.onTrue(),
+    )
+    .where(enterpriseScope(actor))
+    .where(and(enterpriseConds(f)))
+    .select(['x.id as hazard_id', 'enterprises.id as enterprise_id'])
+    .orderBy('x.created_at', 'desc')
+    .orderBy('x.id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset);
+  return db
+    .selectFrom(ids.as('page'))
+    .innerJoin('hazards', 'hazards.id', 'page.hazard_id')
+    .innerJoin('enterprises', 'enterprises.id', 'page.enterprise_id')
+    .orderBy('hazards.created_at', 'desc')
+    .orderBy('hazards.id', 'desc');
+}
+
+export const COUNT_CAP = 10_000;
+
+/** How many hazards match, exact up to COUNT_CAP (then `exact: false`), with the same per-enterprise plan. */
+export async function cappedCount(db: Executor, actor: Actor, f: HazardFilters, today: string, perEnterprise: boolean) {
+  const inner = perEnterprise
+    ? db
+        .selectFrom('enterprises')
+        .innerJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom('hazards')
+              .select('hazards.id')
+              .whereRef('hazards.enterprise_id', '=', 'enterprises.id')
+              .where(and(hazardConds(f, today)))
+              .as('hazards'),
+          (join) => join.onTrue(),
+        )
+        .where(enterpriseScope(actor))
+        .where(and(enterpriseConds(f)))
+        .select('hazards.id')
+    : scopedHazards(db, actor, f, today).select('hazards.id');
+  const r = await db
+    .selectFrom(inner.limit(COUNT_CAP + 1).as('x'))
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow();
+  return { total: Math.min(r.n, COUNT_CAP), exact: r.n <= COUNT_CAP };
+}
+
+export const OPEN_STATUSES: HazardStatus[] = [...HAZARD_OPEN_STATUSES];
+
+/** One hazard with its enterprise, within scope; undefined answers 404. */
+export async function findHazard(db: Executor, actor: Actor, id: string) {
+  if (!isUuid(id)) return undefined;
+  return db
+    .selectFrom('hazards')
+    .innerJoin('enterprises', 'enterprises.id', 'hazards.enterprise_id')
+    .selectAll('hazards')
+    .select([
+      'enterprises.name as enterprise_name',
+      'enterprises.code as enterprise_code',
+      'enterprises.region_code as enterprise_region_code',
+      'enterprises.region_path as enterprise_region_path',
+      'enterprises.department_ids as enterprise_department_ids',
+      'enterprises.sectors as enterprise_sectors',
+      'enterprises.principal_name as enterprise_principal_name',
+      'enterprises.address as enterprise_address',
+    ])
+    .where('hazards.id', '=', id)
+    .where(enterpriseScope(actor))
+    .executeTakeFirst();
+}
+export type HazardWithEnterprise = NonNullable<Awaited<ReturnType<typeof findHazard>>>;
+
+/** The same, locked for update (row lock on the hazard only), for a use case's transaction. */
+export async function lockHazard(db: Executor, actor: Actor, id: string) {
+  if (!isUuid(id)) return undefined;
+  return db
+    .selectFrom('hazards')
+    .innerJoin('enterprises', 'enterprises.id', 'hazards.enterprise_id')
+    .selectAll('hazards')
+    .select([
+      'enterprises.name as enterprise_name',
+      'enterprises.code as enterprise_code',
+      'enterprises.region_code as enterprise_region_code',
+      'enterprises.region_path as enterprise_region_path',
+      'enterprises.department_ids as enterprise_department_ids',
+      'enterprises.sectors as enterprise_sectors',
+      'enterprises.principal_name as enterprise_principal_name',
+      'enterprises.address as enterprise_address',
+    ])
+    .where('hazards.id', '=', id)
+    .where(enterpriseScope(actor))
+    .forUpdate('hazards')
+    .executeTakeFirst();
+}
+
+/** Files hazards was given may be seen by whoever can see the hazard. */
+export async function canSeeHazard(db: Executor, actor: Actor, id: string): Promise<boolean> {
+  if (!isUuid(id)) return false;
+  const r = await db
+    .selectFrom('hazards')
+    .innerJoin('enterprises', 'enterprises.id', 'hazards.enterprise_id')
+    .select('hazards.id')
+    .where('hazards.id', '=', id)
+    .where(enterpriseScope(actor))
+    .executeTakeFirst();
+  return Boolean(r);
+}
+
+/** List columns: enough for a table row without opening the record. */
+export function listColumns(today: string) {
+  return [
+    'hazards.id',
+    'hazards.code',
+    'hazards.enterprise_id',
+    'enterprises.name as enterprise_name',
+    'enterprises.region_code',
+    townshipSql().as('township_code'),
+    'hazards.place',
+    'hazards.sector',
+    'hazards.category',
+    'hazards.level',
+    'hazards.path',
+    'hazards.status',
+    'hazards.source',
+    'hazards.description',
+    'hazards.finder_name',
+    'hazards.found_at',
+    'hazards.deadline',
+    'hazards.pending_extension',
+    'hazards.catalog_item_code',
+    'hazards.created_at',
+    'hazards.updated_at',
+    'hazards.version',
+    overdueSql(today).as('overdue'),
+  ] as const;
+}
+
+export function fileRows(db: Executor, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('files')
+    .select(['id', 'name', 'size', 'mime', 'has_thumb', 'created_at'])
+    .where('id', 'in', ids)
+    .execute();
+}

@@ -1,0 +1,151 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { daysBetween, localDate } from '../../../core/hazards/index.js';
+import { requirePermission } from '../../platform/authz/actor.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { zod } from '../../platform/http/app.js';
+import { ctxOf } from '../../platform/http/context.js';
+import type { Platform } from '../../platform/platform.js';
+import { hazardDetail } from './hazards.read.js';
+import { cappedCount, listColumns, newestPage, perEnterprisePlan, scopedHazards } from './hazards.repo.js';
+import { hazardActionSchema, hazardCreateSchema, hazardListQuery, hazardUpdateSchema } from './hazards.schemas.js';
+import { actOnHazard, createHazard, updateHazard } from './hazards.service.js';
+import { isUuid } from './hazards.shared.js';
+
+const idParams = z.object({ id: z.string() });
+
+function encodeCursor(at: Date, id: string) {
+  return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+}
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const d = at ? new Date(at) : new Date(Number.NaN);
+  if (!id || !isUuid(id) || Number.isNaN(d.getTime())) {
+    throw new AppError(400, 'VALIDATION', 'Invalid cursor', [{ path: 'cursor', message: 'invalid' }]);
+  }
+  return { at: d, id };
+}
+
+export function hazardRoutes(app: FastifyInstance, p: Platform) {
+  const r = zod(app);
+
+  r.get('/api/hazards', { schema: { tags: ['hazards'], querystring: hazardListQuery } }, async (req) => {
+    const ctx = ctxOf(req);
+    requirePermission(ctx.actor, 'hazard.read');
+    const { page, pageSize, sort, cursor, withTotal, ...filters } = req.query;
+    const today = localDate(ctx.now);
+    const township = sql<string>`split_part(enterprises.region_path, '/', 3)`;
+    const columns = [
+      ...listColumns(today),
+      sql<string | null>`(select name from regions where regions.code = ${township})`.as('township_name'),
+    ] as const;
+    const offset = (page - 1) * pageSize;
+    const perEnterprise =
+      sort === 'created' || withTotal !== false ? await perEnterprisePlan(p.db, ctx.actor, filters) : false;
+    const rowsQuery =
+      sort === 'created'
+        ? newestPage(
+            p.db,
+            ctx.actor,
+            filters,
+            today,
+            {
+              limit: pageSize,
+              offset: cursor ? 0 : offset,
+              after: cursor ? decodeCursor(cursor) : undefined,
+            },
+            perEnterprise,
+          ).select(columns)
+        : scopedHazards(p.db, ctx.actor, filters, today)
+            .select(columns)
+            .orderBy(sort === 'found' ? sql`hazards.found_at desc` : sql`hazards.deadline asc nulls last`)
+            .orderBy('hazards.id', sort === 'found' ? 'desc' : 'asc')
+            .limit(pageSize)
+            .offset(offset);
+    const [rows, count] = await Promise.all([
+      rowsQuery.execute(),
+      withTotal === false ? Promise.resolve(null) : cappedCount(p.db, ctx.actor, filters, today, perEnterprise),
+    ]);
+    const last = rows.at(-1);
+    return {
+      items: rows.map((h) => ({
+        id: h.id,
+        code: h.code,
+        enterpriseId: h.enterprise_id,
+        enterpriseName: h.enterprise_name,
+        regionCode: h.region_code,
+        townshipCode: h.township_code,
+        townshipName: h.township_name,
+        place: h.place,
+        sector: h.sector,
+        category: h.category,
+        level: h.level,
+        path: h.path,
+        status: h.status,
+        source: h.source,
+        description: h.description,
+        finderName: h.finder_name,
+        foundAt: h.found_at,
+        deadline: h.deadline,
+        daysLeft: h.deadline ? daysBetween(today, h.deadline) : null,
+        overdue: h.overdue,
+        pendingExtension: h.pending_extension,
+        catalogItemCode: h.catalog_item_code,
+        createdAt: h.created_at,
+        updatedAt: h.updated_at,
+        version: h.version,
+      })),
+      total: count?.total ?? null,
+      totalExact: count?.exact ?? null,
+      page,
+      pageSize,
+      nextCursor:
+        sort === 'created' && last && rows.length === pageSize ? encodeCursor(last.created_at, last.id) : null,
+    };
+  });
+
+  r.post('/api/hazards', { schema: { tags: ['hazards'], body: hazardCreateSchema } }, async (req, reply) => {
+    const ctx = ctxOf(req);
+    const row = await p.transaction((tx, after) =>
+      createHazard(tx, ctx, { files: p.files, fx: { notifier: p.notifier, after } }, req.body),
+    );
+    return reply.status(201).send({ id: row.id, code: row.code, status: row.status, version: row.version });
+  });
+
+  r.get('/api/hazards/:id', { schema: { tags: ['hazards'], params: idParams } }, async (req) => {
+    const ctx = ctxOf(req);
+    requirePermission(ctx.actor, 'hazard.read');
+    const d = await hazardDetail(p.db, ctx.actor, req.params.id, ctx.now);
+    if (!d) throw notFound('hazard');
+    return d;
+  });
+
+  r.patch(
+    '/api/hazards/:id',
+    { schema: { tags: ['hazards'], params: idParams, body: hazardUpdateSchema } },
+    async (req) => {
+      const ctx = ctxOf(req);
+      await p.transaction((tx, after) =>
+        updateHazard(tx, ctx, { files: p.files, fx: { notifier: p.notifier, after } }, req.params.id, req.body),
+      );
+      const d = await hazardDetail(p.db, ctx.actor, req.params.id, ctx.now);
+      if (!d) throw notFound('hazard');
+      return d;
+    },
+  );
+
+  r.post(
+    '/api/hazards/:id/actions',
+    { schema: { tags: ['hazards'], params: idParams, body: hazardActionSchema } },
+    async (req) => {
+      const ctx = ctxOf(req);
+      await p.transaction((tx, after) =>
+        actOnHazard(tx, ctx, { files: p.files, fx: { notifier: p.notifier, after } }, req.params.id, req.body),
+      );
+      const d = await hazardDetail(p.db, ctx.actor, req.params.id, ctx.now);
+      if (!d) throw notFound('hazard');
+      return d;
+    },
+  );
+}

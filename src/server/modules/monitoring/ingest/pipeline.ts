@@ -1,0 +1,1087 @@
+import { EventEmitter } from 'node:events';
+import { sql } from 'kysely';
+import {
+  type AlarmEvent,
+  type CompiledPoint,
+  compilePoint,
+  createPointState,
+  deserializeState,
+  evaluate,
+  type PointState,
+  serializeState,
+  tick,
+} from '../../../../core/monitoring/index.js';
+import { sha256 } from '../../../platform/auth/tokens.js';
+import type { Tx } from '../../../platform/db/client.js';
+import type { Platform } from '../../../platform/platform.js';
+import { type AfterCommit, applyRuleEvents, deliverAfterCommit, type RuleEvent } from '../alarms.service.js';
+import { type IngestOptions, ingestOptionsFromEnv } from '../monitoring.config.js';
+import { readMonitoringSettings } from '../monitoring.settings.js';
+import { ensurePartition, listPartitions, partitionName, partitionStart, SERIES } from '../partitions.js';
+import { definitionOf, type PointRow, UUID_RE } from '../points.model.js';
+import { createIngestMetrics, type IngestMetrics } from './metrics.js';
+import {
+  type DeadLetterReason,
+  type ItemReject,
+  MAX_DEAD_LETTER_PAYLOAD,
+  MAX_FUTURE_MS,
+  type ParsedReading,
+} from './payload.js';
+
+/**
+ * The ingest pipeline: a bounded in-memory buffer in front of the database.
+ *
+ * - Transports (HTTP, embedded broker, external subscription) `admit` parsed messages. Admission fails (HTTP → 503)
+ *   or waits (MQTT → no PUBACK yet) while the buffer is full.
+ * - A flush loop writes batches: one transaction per batch with a multi-row insert of the readings
+ *   (`on conflict do nothing`), the 1-minute and 1-hour rollups, the rule evaluation of every new reading, the
+ *   alarms it causes, the rule state of each point and the dead letters. Only after COMMIT is each message's
+ *   promise resolved — that is when MQTT acknowledges and HTTP answers.
+ * - While the database is unavailable the batch stays in the buffer and is retried with back-off. A batch that
+ *   fails while the database is healthy is retried message by message; a message that still fails is stored as
+ *   `storage_error` dead letters, so one bad message never blocks the stream.
+ *
+ * Rule state lives in memory as a cache of `monitoring_point_state` at revision `rev`. Each flush locks the
+ * state rows of its points (`FOR UPDATE`, in id order) and reloads any whose revision or point configuration
+ * changed, so several instances writing the same point stay correct.
+ */
+
+export interface GatewayInfo {
+  id: string;
+  enterpriseId: string;
+  name: string;
+  revokedAt: Date | null;
+}
+
+export interface RejectedItem {
+  index: number | null;
+  point: string | null;
+  reason: DeadLetterReason;
+}
+
+export interface SubmitResult {
+  accepted: number;
+  rejected: RejectedItem[];
+}
+
+export interface SubmitInput {
+  source: 'mqtt' | 'http';
+  /** Null when the sender could not be attributed to a gateway (external broker, unknown topic). */
+  gateway: GatewayInfo | null;
+  /** The gateway id claimed by an unattributed message (for the dead letter), if any. */
+  claimedGatewayId?: string | null;
+  readings: ParsedReading[];
+  rejects: ItemReject[];
+  /** A message-level problem: the whole message becomes one dead letter. */
+  message?: { reason: DeadLetterReason; detail: string; payload: string } | null;
+}
+
+interface Pending extends SubmitInput {
+  size: number;
+  receivedAt: Date;
+  resolve(r: SubmitResult): void;
+  reject(e: Error): void;
+}
+
+export interface PointEntry {
+  id: string;
+  enterpriseId: string;
+  code: string;
+  name: string;
+  kind: string;
+  unit: string;
+  active: boolean;
+  version: number;
+  compiled: CompiledPoint | null;
+  /** Null until loaded. */
+  state: PointState | null;
+  /** The revision of `state` in the database; -1 forces a reload. */
+  rev: number;
+}
+
+export class IngestClosedError extends Error {
+  constructor() {
+    super('the ingest pipeline is shutting down');
+  }
+}
+
+const TICK_LOCK = 0x46_58_54_4b; // 'FXTK': one instance runs a tick round at a time
+const GATEWAY_TTL_MS = 30_000;
+const LAST_SEEN_EVERY_MS = 60_000;
+const INSERT_CHUNK = 2000;
+
+type DeadLetterRow = {
+  received_at: Date;
+  source: 'mqtt' | 'http';
+  gateway_id: string | null;
+  enterprise_id: string | null;
+  point_ref: string | null;
+  point_id: string | null;
+  reason: string;
+  detail: string;
+  item_index: number | null;
+  reading_ts: Date | null;
+  payload: string;
+};
+
+function clampTs(ts: number): Date | null {
+  return Number.isFinite(ts) && Math.abs(ts) < 8.64e15 ? new Date(ts) : null;
+}
+
+function chunks<T>(items: T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += n) out.push(items.slice(i, i + n));
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createIngestPipeline(p: Platform, options: IngestOptions) {
+  const { db, log } = p;
+  const metrics: IngestMetrics = createIngestMetrics(p.metrics.registry);
+  const events = new EventEmitter();
+
+  // ── Points and their rule state ─────────────────────────────────────────────────────────────────────────
+  const points = new Map<string, PointEntry>();
+  const byCode = new Map<string, PointEntry>();
+  const codeKey = (enterpriseId: string, code: string) => `${enterpriseId}\u0000${code}`;
+  let allLoaded = false;
+  let lastRefresh = 0;
+
+  function entryFromRow(row: PointRow, prev?: PointEntry): PointEntry {
+    const compiled = compilePoint(definitionOf(row));
+    if (!compiled.ok)
+      log.warn(
+        { point: row.id, error: compiled.error },
+        'point configuration does not compile; readings are stored but not evaluated',
+      );
+    const e: PointEntry = {
+      id: row.id,
+      enterpriseId: row.enterprise_id,
+      code: row.code,
+      name: row.name,
+      kind: row.kind,
+      unit: row.unit,
+      active: row.active,
+      version: row.version,
+      compiled: compiled.ok ? compiled.point : null,
+      state: prev?.state ?? null,
+      rev: prev?.rev ?? -1,
+    };
+    points.set(e.id, e);
+    byCode.set(codeKey(e.enterpriseId, e.code), e);
+    return e;
+  }
+
+  async function loadPointRows(ids: string[]) {
+    for (const part of chunks(ids, 1000)) {
+      const rows = await db.selectFrom('monitoring_points').selectAll().where('id', 'in', part).execute();
+      for (const r of rows) entryFromRow(r, points.get(r.id));
+    }
+  }
+
+  function loadedState(raw: unknown, now: number): PointState {
+    if (raw === null || raw === undefined) return createPointState(now);
+    try {
+      return deserializeState(raw);
+    } catch (err) {
+      log.warn({ err }, 'unreadable point state; starting afresh');
+      return createPointState(now);
+    }
+  }
+
+  /** Locks the state rows of the points (id order), reloading configuration and state that changed elsewhere. */
+  async function lockPoints(tx: Tx, entries: PointEntry[], now: number, skipLocked = false): Promise<PointEntry[]> {
+    if (entries.length === 0) return [];
+    const ids = entries.map((e) => e.id).sort();
+    let q = tx
+      .selectFrom('monitoring_point_state as s')
+      .innerJoin('monitoring_points as pt', 'pt.id', 's.point_id')
+      .select(['s.point_id', 's.rev', 'pt.version'])
+      .where('s.point_id', 'in', ids)
+      .orderBy('s.point_id')
+      .forUpdate(['s']);
+    if (skipLocked) q = q.skipLocked();
+    let locked = await q.execute();
+    if (locked.length < ids.length && !skipLocked) {
+      const have = new Set(locked.map((l) => l.point_id));
+      const missing = ids.filter((id) => !have.has(id));
+      await tx
+        .insertInto('monitoring_point_state')
+        .values(missing.map((point_id) => ({ point_id, rev: 0 })))
+        .onConflict((oc) => oc.column('point_id').doNothing())
+        .execute();
+      locked = await q.execute();
+    }
+    const changedConfig: string[] = [];
+    const staleState: string[] = [];
+    for (const l of locked) {
+      const e = points.get(l.point_id);
+      if (!e) continue;
+      if (e.version !== l.version) changedConfig.push(e.id);
+      if (e.state === null || e.rev !== Number(l.rev)) staleState.push(e.id);
+    }
+    if (changedConfig.length) {
+      const rows = await tx.selectFrom('monitoring_points').selectAll().where('id', 'in', changedConfig).execute();
+      for (const r of rows) entryFromRow(r, points.get(r.id));
+    }
+    if (staleState.length) {
+      const rows = await tx
+        .selectFrom('monitoring_point_state')
+        .select(['point_id', 'state', 'rev'])
+        .where('point_id', 'in', staleState)
+        .execute();
+      for (const r of rows) {
+        const e = points.get(r.point_id);
+        if (!e) continue;
+        e.state = loadedState(r.state, now);
+        e.rev = Number(r.rev);
+      }
+    }
+    return locked.map((l) => points.get(l.point_id)).filter((e): e is PointEntry => e !== undefined);
+  }
+
+  /** Loads every point and its state (the ingest role, for the offline check). */
+  async function loadAllPoints(): Promise<number> {
+    const now = p.clock.now().getTime();
+    const rows = await db.selectFrom('monitoring_points').selectAll().execute();
+    for (const r of rows) entryFromRow(r, points.get(r.id));
+    for (const part of chunks(
+      rows.map((r) => r.id),
+      2000,
+    )) {
+      const states = await db
+        .selectFrom('monitoring_point_state')
+        .select(['point_id', 'state', 'rev'])
+        .where('point_id', 'in', part)
+        .execute();
+      for (const s of states) {
+        const e = points.get(s.point_id);
+        if (e && e.rev !== Number(s.rev)) {
+          e.state = loadedState(s.state, now);
+          e.rev = Number(s.rev);
+        }
+      }
+    }
+    allLoaded = true;
+    lastRefresh = Date.now();
+    return rows.length;
+  }
+
+  /** New points and changed configuration since the last load (by version; cheap even for 50,000 points). */
+  async function refreshPoints(): Promise<void> {
+    const rows = await db.selectFrom('monitoring_points').select(['id', 'version']).execute();
+    const changed = rows.filter((r) => points.get(r.id)?.version !== r.version).map((r) => r.id);
+    if (changed.length) await loadPointRows(changed);
+    lastRefresh = Date.now();
+  }
+
+  // ── Gateways ────────────────────────────────────────────────────────────────────────────────────────────
+  const gatewaysByHash = new Map<string, { g: GatewayInfo | null; at: number }>();
+  const gatewaysById = new Map<string, { g: GatewayInfo | null; at: number }>();
+  const lastSeenWritten = new Map<string, number>();
+
+  function gatewayOf(r: { id: string; enterprise_id: string; name: string; revoked_at: Date | null }): GatewayInfo {
+    return { id: r.id, enterpriseId: r.enterprise_id, name: r.name, revokedAt: r.revoked_at };
+  }
+
+  /** The gateway a bearer token / MQTT password belongs to (revoked ones included; callers check). */
+  async function gatewayByToken(token: string): Promise<GatewayInfo | null> {
+    const hash = sha256(token);
+    const hit = gatewaysByHash.get(hash);
+    if (hit && Date.now() - hit.at < GATEWAY_TTL_MS) return hit.g;
+    let r: { id: string; enterprise_id: string; name: string; revoked_at: Date | null } | undefined;
+    try {
+      r = await db
+        .selectFrom('monitoring_gateways')
+        .select(['id', 'enterprise_id', 'name', 'revoked_at'])
+        .where('token_hash', '=', hash)
+        .executeTakeFirst();
+    } catch (err) {
+      // Database unavailable: a gateway seen before keeps working from the buffer (revocations wait for it).
+      if (hit) return hit.g;
+      throw err;
+    }
+    const g = r ? gatewayOf(r) : null;
+    gatewaysByHash.set(hash, { g, at: Date.now() });
+    if (g) gatewaysById.set(g.id, { g, at: Date.now() });
+    return g;
+  }
+
+  async function gatewayById(id: string): Promise<GatewayInfo | null> {
+    if (!UUID_RE.test(id)) return null;
+    const hit = gatewaysById.get(id);
+    if (hit && Date.now() - hit.at < GATEWAY_TTL_MS) return hit.g;
+    let r: { id: string; enterprise_id: string; name: string; revoked_at: Date | null } | undefined;
+    try {
+      r = await db
+        .selectFrom('monitoring_gateways')
+        .select(['id', 'enterprise_id', 'name', 'revoked_at'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+    } catch (err) {
+      if (hit) return hit.g;
+      throw err;
+    }
+    const g = r ? gatewayOf(r) : null;
+    gatewaysById.set(id, { g, at: Date.now() });
+    return g;
+  }
+
+  /** After a revocation in this process: forget the cached gateway and tell the transports. */
+  function gatewayRevoked(id: string) {
+    gatewaysById.delete(id);
+    for (const [k, v] of gatewaysByHash) if (v.g?.id === id) gatewaysByHash.delete(k);
+    events.emit('gateway-revoked', id);
+  }
+
+  // ── Settings (retention bounds the accepted timestamps) ─────────────────────────────────────────────────
+  let retention = { days: 400, at: 0 };
+  async function minTs(now: number): Promise<number> {
+    if (Date.now() - retention.at > 60_000) {
+      try {
+        retention = { days: (await readMonitoringSettings(db)).retentionDays, at: Date.now() };
+      } catch {
+        retention.at = Date.now() - 50_000; // database unavailable: keep the last value, retry in 10 s
+      }
+    }
+    return now - retention.days * 86_400_000;
+  }
+
+  // ── Partitions ──────────────────────────────────────────────────────────────────────────────────────────
+  const knownPartitions = new Set<string>();
+  let partitionsListed = false;
+  async function ensurePartitionsFor(tsList: Iterable<number>) {
+    if (!partitionsListed) {
+      for (const { table } of SERIES) for (const n of await listPartitions(db, table)) knownPartitions.add(n);
+      partitionsListed = true;
+    }
+    const needed = new Map<string, { table: (typeof SERIES)[number]; ts: number }>();
+    for (const ts of tsList) {
+      for (const s of SERIES) {
+        const name = partitionName(s.table, s.granularity, partitionStart(s.granularity, ts));
+        if (!knownPartitions.has(name) && !needed.has(name)) needed.set(name, { table: s, ts });
+      }
+    }
+    for (const [name, { table, ts }] of needed) {
+      await ensurePartition(db, table.table, table.granularity, ts);
+      knownPartitions.add(name);
+    }
+  }
+
+  // ── The flush ───────────────────────────────────────────────────────────────────────────────────────────
+
+  function deadLetter(
+    pnd: Pending,
+    reason: DeadLetterReason,
+    fields: Partial<Omit<DeadLetterRow, 'reason' | 'received_at' | 'source'>>,
+  ): DeadLetterRow {
+    return {
+      received_at: pnd.receivedAt,
+      source: pnd.source,
+      gateway_id:
+        pnd.gateway?.id ?? (pnd.claimedGatewayId && UUID_RE.test(pnd.claimedGatewayId) ? pnd.claimedGatewayId : null),
+      enterprise_id: pnd.gateway?.enterpriseId ?? null,
+      point_ref: null,
+      point_id: null,
+      detail: '',
+      item_index: null,
+      reading_ts: null,
+      payload: '',
+      ...fields,
+      reason,
+    };
+  }
+
+  interface Row {
+    pnd: Pending;
+    r: ParsedReading;
+    point: PointEntry;
+  }
+
+  /** Writes one batch in one transaction; resolves nothing (the loop does, after commit). */
+  async function writeBatch(batch: Pending[]): Promise<Map<Pending, SubmitResult>> {
+    const started = process.hrtime.bigint();
+    const now = p.clock.now();
+    const nowMs = now.getTime();
+    const results = new Map<Pending, SubmitResult>();
+    const dead: DeadLetterRow[] = [];
+    const reject = (pnd: Pending, index: number | null, point: string | null, reason: DeadLetterReason) =>
+      results.get(pnd)?.rejected.push({ index, point, reason });
+
+    // 1. Stage-1 rejects and message-level problems become dead letters.
+    for (const pnd of batch) {
+      results.set(pnd, { accepted: 0, rejected: [] });
+      if (pnd.message) {
+        dead.push(
+          deadLetter(pnd, pnd.message.reason, {
+            detail: pnd.message.detail.slice(0, 500),
+            payload: pnd.message.payload.slice(0, MAX_DEAD_LETTER_PAYLOAD),
+          }),
+        );
+        reject(pnd, null, null, pnd.message.reason);
+      }
+      for (const x of pnd.rejects) {
+        dead.push(
+          deadLetter(pnd, x.reason, {
+            point_ref: x.ref,
+            item_index: x.index,
+            detail: x.detail,
+            reading_ts: x.ts === null ? null : clampTs(x.ts),
+            payload: x.raw,
+          }),
+        );
+        reject(pnd, x.index, x.ref, x.reason);
+      }
+    }
+
+    // 2. Resolve point references (cache, then one query for the misses).
+    const missCodes = new Map<string, Set<string>>();
+    const missIds = new Set<string>();
+    for (const pnd of batch) {
+      if (!pnd.gateway) continue;
+      for (const r of pnd.readings) {
+        if (UUID_RE.test(r.ref)) {
+          if (!points.has(r.ref.toLowerCase())) missIds.add(r.ref.toLowerCase());
+        } else if (!byCode.has(codeKey(pnd.gateway.enterpriseId, r.ref))) {
+          const set = missCodes.get(pnd.gateway.enterpriseId) ?? new Set<string>();
+          missCodes.set(pnd.gateway.enterpriseId, set);
+          set.add(r.ref);
+        }
+      }
+    }
+    if (missCodes.size || missIds.size) {
+      const rows = await db
+        .selectFrom('monitoring_points')
+        .selectAll()
+        .where((eb) =>
+          eb.or([
+            ...(missIds.size ? [eb('id', 'in', [...missIds])] : []),
+            ...[...missCodes].map(([ent, codes]) =>
+              eb.and([eb('enterprise_id', '=', ent), eb('code', 'in', [...codes])]),
+            ),
+          ]),
+        )
+        .execute();
+      for (const r of rows) entryFromRow(r, points.get(r.id));
+    }
+    const rows: Row[] = [];
+    const seen = new Set<string>();
+    for (const pnd of batch) {
+      for (const r of pnd.readings) {
+        const reading = () =>
+          JSON.stringify({ point: r.ref, ts: new Date(r.ts).toISOString(), value: r.value }).slice(0, 500);
+        const gw = pnd.gateway;
+        const point = !gw
+          ? undefined
+          : UUID_RE.test(r.ref)
+            ? points.get(r.ref.toLowerCase())
+            : byCode.get(codeKey(gw.enterpriseId, r.ref));
+        let reason: DeadLetterReason | null = null;
+        if (!gw) reason = 'unknown_gateway';
+        else if (!point) reason = 'unknown_point';
+        else if (point.enterpriseId !== gw.enterpriseId) reason = 'foreign_point';
+        else if (!point.active) reason = 'inactive_point';
+        else {
+          const key = `${point.id}|${r.ts}`;
+          if (seen.has(key)) reason = 'duplicate';
+          else {
+            seen.add(key);
+            rows.push({ pnd, r, point });
+          }
+        }
+        if (reason) {
+          dead.push(
+            deadLetter(pnd, reason, {
+              point_ref: r.ref,
+              point_id: reason === 'duplicate' && point ? point.id : null,
+              item_index: r.index,
+              reading_ts: clampTs(r.ts),
+              payload: reading(),
+              detail: reason === 'duplicate' ? 'the same point and time twice in one batch' : '',
+            }),
+          );
+          reject(pnd, r.index, r.ref, reason);
+        }
+      }
+    }
+
+    // 3. Partitions for every day/month the batch touches (outside the transaction: DDL is rare and short).
+    if (rows.length) await ensurePartitionsFor(new Set(rows.map((x) => x.r.ts)));
+
+    const touched = [...new Set(rows.map((x) => x.point))];
+    let after: AfterCommit = { notifications: [], live: [] };
+    const stateWrites: PointEntry[] = [];
+    try {
+      after = await db.transaction().execute(async (tx) => {
+        await lockPoints(tx, touched, nowMs);
+
+        // 4. Readings; those not returned already existed (QoS 1 redelivery, gateway retry): duplicates.
+        const inserted = new Set<string>();
+        for (const part of chunks(rows, INSERT_CHUNK)) {
+          const back = await tx
+            .insertInto('readings')
+            .values(part.map((x) => ({ point_id: x.point.id, ts: new Date(x.r.ts), value: x.r.value })))
+            .onConflict((oc) => oc.doNothing())
+            .returning(['point_id', 'ts'])
+            .execute();
+          for (const b of back) inserted.add(`${b.point_id}|${b.ts.getTime()}`);
+        }
+        const fresh: Row[] = [];
+        for (const x of rows) {
+          if (inserted.has(`${x.point.id}|${x.r.ts}`)) {
+            fresh.push(x);
+            const res = results.get(x.pnd);
+            if (res) res.accepted++;
+          } else {
+            dead.push(
+              deadLetter(x.pnd, 'duplicate', {
+                point_ref: x.r.ref,
+                point_id: x.point.id,
+                item_index: x.r.index,
+                reading_ts: new Date(x.r.ts),
+                payload: JSON.stringify({ point: x.r.ref, ts: new Date(x.r.ts).toISOString(), value: x.r.value }),
+                detail: 'already stored',
+              }),
+            );
+            reject(x.pnd, x.r.index, x.r.ref, 'duplicate');
+          }
+        }
+
+        // 5. Rules, in time order per point.
+        const byPoint = new Map<PointEntry, ParsedReading[]>();
+        for (const x of fresh) {
+          const list = byPoint.get(x.point) ?? [];
+          byPoint.set(x.point, list);
+          list.push(x.r);
+        }
+        const ruleEvents: RuleEvent[] = [];
+        const lastOf = new Map<PointEntry, ParsedReading>();
+        for (const [e, list] of byPoint) {
+          list.sort((a, b) => a.ts - b.ts);
+          const last = list[list.length - 1];
+          if (last) lastOf.set(e, last);
+          stateWrites.push(e);
+          if (!e.compiled || !e.state || !e.active) continue;
+          for (const r of list) {
+            const evs: readonly AlarmEvent[] = evaluate(e.state, e.compiled, { ts: r.ts, value: r.value });
+            for (const event of evs) ruleEvents.push({ point: e, event });
+          }
+        }
+        const afterCommit = await applyRuleEvents(tx, p.notifier, ruleEvents, now);
+        for (const ev of ruleEvents) metrics.alarmEvents.inc({ type: ev.event.type, rule: ev.event.rule });
+
+        // 6. Rollups.
+        await upsertRollups(tx, fresh);
+
+        // 7. Rule state and the last value of each point.
+        await writeStates(
+          tx,
+          stateWrites.map((e) => {
+            const last = lastOf.get(e);
+            return { e, lastTs: last?.ts ?? null, lastValue: last?.value ?? null };
+          }),
+          now,
+        );
+
+        // 8. Dead letters and gateway last-seen.
+        for (const part of chunks(dead, INSERT_CHUNK)) {
+          await tx.insertInto('monitoring_dead_letters').values(part).execute();
+        }
+        const seenGateways = [
+          ...new Set(batch.map((b) => b.gateway?.id).filter((id): id is string => typeof id === 'string')),
+        ].filter((id) => Date.now() - (lastSeenWritten.get(id) ?? 0) > LAST_SEEN_EVERY_MS);
+        if (seenGateways.length) {
+          await tx
+            .updateTable('monitoring_gateways')
+            .set({ last_seen_at: now })
+            .where('id', 'in', seenGateways)
+            .execute();
+          for (const id of seenGateways) lastSeenWritten.set(id, Date.now());
+        }
+        return afterCommit;
+      });
+    } catch (err) {
+      for (const e of touched) e.rev = -1; // the in-memory state may be ahead of the database: reload next time
+      throw err;
+    }
+    for (const e of stateWrites) e.rev += 1;
+
+    deliverAfterCommit(p, after);
+    let stored = 0;
+    for (const [pnd, res] of results) {
+      stored += res.accepted;
+      metrics.readings.inc({ source: pnd.source, outcome: 'stored' }, res.accepted);
+      const bad = res.rejected.length;
+      if (bad) metrics.readings.inc({ source: pnd.source, outcome: 'rejected' }, bad);
+      res.rejected.sort((a, b) => (a.index ?? -1) - (b.index ?? -1));
+    }
+    for (const d of dead) metrics.deadLetters.inc({ reason: d.reason });
+    metrics.flushReadings.observe(stored);
+    metrics.flushDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    return results;
+  }
+
+  async function upsertRollups(tx: Tx, fresh: Row[]) {
+    for (const [table, size] of [
+      ['readings_1m', 60_000],
+      ['readings_1h', 3_600_000],
+    ] as const) {
+      const agg = new Map<
+        string,
+        {
+          point_id: string;
+          bucket: number;
+          min: number;
+          max: number;
+          sum: number;
+          count: number;
+          last_ts: number;
+          last_value: number;
+        }
+      >();
+      for (const x of fresh) {
+        const bucket = Math.floor(x.r.ts / size) * size;
+        const key = `${x.point.id}|${bucket}`;
+        const a = agg.get(key);
+        if (!a) {
+          agg.set(key, {
+            point_id: x.point.id,
+            bucket,
+            min: x.r.value,
+            max: x.r.value,
+            sum: x.r.value,
+            count: 1,
+            last_ts: x.r.ts,
+            last_value: x.r.value,
+          });
+        } else {
+          a.min = Math.min(a.min, x.r.value);
+          a.max = Math.max(a.max, x.r.value);
+          a.sum += x.r.value;
+          a.count++;
+          if (x.r.ts >= a.last_ts) {
+            a.last_ts = x.r.ts;
+            a.last_value = x.r.value;
+          }
+        }
+      }
+      // Sorted so that two instances upserting the same buckets lock them in the same order.
+      const list = [...agg.values()].sort((a, b) =>
+        a.point_id === b.point_id ? a.bucket - b.bucket : a.point_id < b.point_id ? -1 : 1,
+      );
+      for (const part of chunks(list, INSERT_CHUNK)) {
+        await tx
+          .insertInto(table)
+          .values(part.map((a) => ({ ...a, bucket: new Date(a.bucket), last_ts: new Date(a.last_ts) })))
+          .onConflict((oc) =>
+            oc.columns(['point_id', 'bucket']).doUpdateSet({
+              min: sql`least(${sql.ref(`${table}.min`)}, excluded.min)`,
+              max: sql`greatest(${sql.ref(`${table}.max`)}, excluded.max)`,
+              sum: sql`${sql.ref(`${table}.sum`)} + excluded.sum`,
+              count: sql`${sql.ref(`${table}.count`)} + excluded.count`,
+              last_value: sql`case when excluded.last_ts >= ${sql.ref(`${table}.last_ts`)} then excluded.last_value else ${sql.ref(`${table}.last_value`)} end`,
+              last_ts: sql`greatest(${sql.ref(`${table}.last_ts`)}, excluded.last_ts)`,
+            }),
+          )
+          .execute();
+      }
+    }
+  }
+
+  async function writeStates(
+    tx: Tx,
+    list: { e: PointEntry; lastTs: number | null; lastValue: number | null }[],
+    now: Date,
+  ) {
+    for (const part of chunks(list, 1000)) {
+      if (part.length === 0) continue;
+      const values = sql.join(
+        part.map(
+          ({ e, lastTs, lastValue }) =>
+            sql`(${e.id}, ${e.state && e.compiled ? serializeState(e.state) : null}, ${lastTs === null ? null : new Date(lastTs).toISOString()}, ${lastValue})`,
+        ),
+      );
+      await sql`
+        update monitoring_point_state as s set
+          state = coalesce(v.state::jsonb, s.state),
+          rev = s.rev + 1,
+          last_value = case when v.last_ts is not null and v.last_ts::timestamptz >= coalesce(s.last_ts, '-infinity'::timestamptz)
+                            then v.last_value::float8 else s.last_value end,
+          last_ts = case when v.last_ts is null then s.last_ts else greatest(s.last_ts, v.last_ts::timestamptz) end,
+          updated_at = ${now}
+        from (values ${values}) as v(point_id, state, last_ts, last_value)
+        where s.point_id = v.point_id::uuid`.execute(tx);
+    }
+  }
+
+  /** Dead letters for a message that cannot be written even alone while the database is healthy. */
+  async function writeStorageError(pnd: Pending, err: unknown): Promise<SubmitResult> {
+    const detail = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+    const rows: DeadLetterRow[] = pnd.readings.map((r) =>
+      deadLetter(pnd, 'storage_error', {
+        point_ref: r.ref,
+        item_index: r.index,
+        reading_ts: clampTs(r.ts),
+        detail,
+        payload: JSON.stringify({ point: r.ref, ts: r.ts, value: r.value }).slice(0, 500),
+      }),
+    );
+    if (rows.length) await db.insertInto('monitoring_dead_letters').values(rows).execute();
+    metrics.deadLetters.inc({ reason: 'storage_error' }, rows.length);
+    log.error(
+      { err, gateway: pnd.gateway?.id, readings: rows.length },
+      'message could not be stored; kept as dead letters',
+    );
+    return {
+      accepted: 0,
+      rejected: pnd.readings.map((r) => ({ index: r.index, point: r.ref, reason: 'storage_error' as const })),
+    };
+  }
+
+  async function databaseHealthy(): Promise<boolean> {
+    try {
+      await Promise.race([
+        sql`select 1`.execute(db),
+        new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 2000).unref()),
+      ]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  // ── Buffer and flush loop ───────────────────────────────────────────────────────────────────────────────
+  const queue: Pending[] = [];
+  let queuedSize = 0;
+  let buffered = 0;
+  let flushing = false;
+  let timer: { cancel(): void } | null = null;
+  let closed = false;
+  let outage: { since: number } | null = null;
+  const waiters: { size: number; resolve: () => void; reject: (e: Error) => void }[] = [];
+  let idle: (() => void)[] = [];
+
+  function setBuffered(delta: number) {
+    buffered += delta;
+    metrics.bufferReadings.set(buffered);
+  }
+
+  function wakeWaiters() {
+    while (waiters.length) {
+      const w = waiters[0];
+      if (!w || buffered + w.size > options.bufferReadings) break;
+      waiters.shift();
+      setBuffered(w.size);
+      w.resolve();
+    }
+  }
+
+  function schedule() {
+    if (flushing || queue.length === 0) return;
+    if (queuedSize >= options.batchReadings) {
+      startFlush();
+      return;
+    }
+    if (timer) return;
+    // Group commit: messages arriving while a flush runs go into the next one; when idle, wait at most
+    // INGEST_FLUSH_MS (0: until the current I/O callbacks have run) so that a burst shares one transaction.
+    if (options.flushMs === 0) {
+      const i = setImmediate(startFlush);
+      timer = { cancel: () => clearImmediate(i) };
+    } else {
+      const tm = setTimeout(startFlush, options.flushMs);
+      timer = { cancel: () => clearTimeout(tm) };
+    }
+  }
+
+  function clearTimer() {
+    timer?.cancel();
+    timer = null;
+  }
+
+  function startFlush() {
+    clearTimer();
+    if (flushing) return;
+    flushing = true;
+    void loop();
+  }
+
+  function takeBatch(): Pending[] {
+    const batch: Pending[] = [];
+    let size = 0;
+    while (queue.length) {
+      const next = queue[0];
+      if (!next || (batch.length > 0 && size + next.size > options.batchReadings)) break;
+      queue.shift();
+      batch.push(next);
+      size += next.size;
+    }
+    queuedSize -= size;
+    return batch;
+  }
+
+  function settle(pnd: Pending, r: SubmitResult) {
+    setBuffered(-pnd.size);
+    pnd.resolve(r);
+  }
+
+  async function loop() {
+    let backoff = 100;
+    try {
+      while (queue.length) {
+        const batch = takeBatch();
+        try {
+          const results = await writeBatch(batch);
+          for (const pnd of batch) settle(pnd, results.get(pnd) ?? { accepted: 0, rejected: [] });
+          if (outage) {
+            log.info({ seconds: Math.round((Date.now() - outage.since) / 1000) }, 'ingest: database writes resumed');
+            outage = null;
+          }
+          backoff = 100;
+        } catch (err) {
+          metrics.flushFailures.inc();
+          if (await databaseHealthy()) {
+            // The data, not the database: write message by message so one bad message cannot block the rest.
+            let requeue: Pending[] = [];
+            for (const [i, pnd] of batch.entries()) {
+              try {
+                const r = await writeBatch([pnd]);
+                settle(pnd, r.get(pnd) ?? { accepted: 0, rejected: [] });
+              } catch (err2) {
+                if (!(await databaseHealthy())) {
+                  requeue = batch.slice(i);
+                  break;
+                }
+                try {
+                  settle(pnd, await writeStorageError(pnd, err2));
+                } catch {
+                  requeue = batch.slice(i);
+                  break;
+                }
+              }
+            }
+            if (requeue.length) {
+              queue.unshift(...requeue);
+              queuedSize += requeue.reduce((n, x) => n + x.size, 0);
+            }
+          } else {
+            if (!outage) {
+              outage = { since: Date.now() };
+              log.error({ err, buffered }, 'ingest: database unavailable; holding readings in memory and retrying');
+            }
+            queue.unshift(...batch);
+            queuedSize += batch.reduce((n, x) => n + x.size, 0);
+            if (closed && closeDeadline !== null && Date.now() > closeDeadline) break;
+            await sleep(backoff);
+            backoff = Math.min(backoff * 2, 5000);
+          }
+        }
+        wakeWaiters();
+      }
+    } finally {
+      flushing = false;
+      wakeWaiters();
+      if (queue.length === 0) {
+        const done = idle;
+        idle = [];
+        for (const f of done) f();
+      } else if (!closed || closeDeadline === null || Date.now() <= closeDeadline) {
+        schedule();
+      }
+    }
+  }
+
+  let closeDeadline: number | null = null;
+
+  /**
+   * Takes a message into the buffer. `mode: 'fail'` (HTTP) answers null when the buffer is full; `mode: 'wait'`
+   * (MQTT) waits for room — the PUBACK is simply not sent yet, so the gateway keeps the message.
+   * Resolves to `{committed}`: a promise settled after the batch holding the message is committed.
+   */
+  async function admit(
+    input: SubmitInput,
+    mode: 'fail' | 'wait',
+  ): Promise<{ committed: Promise<SubmitResult> } | null> {
+    if (closed) {
+      if (mode === 'fail') return null;
+      throw new IngestClosedError();
+    }
+    metrics.messages.inc({ source: input.source });
+    const size = Math.max(1, input.readings.length + input.rejects.length + (input.message ? 1 : 0));
+    if (buffered + size > options.bufferReadings || waiters.length > 0) {
+      metrics.rejectedFull.inc({ source: input.source });
+      if (mode === 'fail') return null;
+      await new Promise<void>((resolve, reject) => waiters.push({ size, resolve, reject }));
+    } else {
+      setBuffered(size);
+    }
+    let resolve!: (r: SubmitResult) => void;
+    let reject!: (e: Error) => void;
+    const committed = new Promise<SubmitResult>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    queue.push({ ...input, size, receivedAt: p.clock.now(), resolve, reject });
+    queuedSize += size;
+    schedule();
+    return { committed };
+  }
+
+  // ── Tick: offline, gap after an exceedance, flatline ────────────────────────────────────────────────────
+  let tickStartedAt: number | null = null;
+
+  async function tickRound(at?: Date): Promise<number> {
+    const now = at ?? p.clock.now();
+    const nowMs = now.getTime();
+    if (!allLoaded) await loadAllPoints();
+    else if (Date.now() - lastRefresh > 30_000) await refreshPoints();
+    const candidates: PointEntry[] = [];
+    for (const e of points.values()) {
+      const s = e.state;
+      const c = e.compiled;
+      if (!e.active || !c || !s) continue;
+      const since = s.lastTs ?? s.armedAt;
+      const silent = since === null ? Number.POSITIVE_INFINITY : nowMs - since;
+      const maybe =
+        since === null ||
+        (!s.rules.offline.active && silent >= c.offlineMs) ||
+        (s.lastExceeded && !s.rules.gap_around_exceedance.active && silent > c.gapMs) ||
+        (c.flatlineMs !== Number.POSITIVE_INFINITY &&
+          !s.rules.flatline.active &&
+          s.flatStart !== null &&
+          s.lastTs !== null &&
+          s.lastTs - s.flatStart >= c.flatlineMs);
+      if (maybe && tick(structuredClone(s), c, nowMs).length > 0) candidates.push(e);
+    }
+    if (candidates.length === 0) return 0;
+    let count = 0;
+    const after = await db.transaction().execute(async (tx) => {
+      const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${TICK_LOCK}) as ok`.execute(tx);
+      if (!got.rows[0]?.ok) return null;
+      const locked = await lockPoints(tx, candidates, nowMs, true);
+      const ruleEvents: RuleEvent[] = [];
+      const changed: PointEntry[] = [];
+      for (const e of locked) {
+        if (!e.compiled || !e.state || !e.active) continue;
+        const evs = tick(e.state, e.compiled, nowMs);
+        if (evs.length === 0) continue;
+        changed.push(e);
+        for (const event of evs) ruleEvents.push({ point: e, event });
+      }
+      count = ruleEvents.length;
+      const a = await applyRuleEvents(tx, p.notifier, ruleEvents, now);
+      for (const ev of ruleEvents) metrics.alarmEvents.inc({ type: ev.event.type, rule: ev.event.rule });
+      await writeStates(
+        tx,
+        changed.map((e) => ({ e, lastTs: null, lastValue: null })),
+        now,
+      );
+      return { a, changed };
+    });
+    if (!after) return 0;
+    for (const e of after.changed) e.rev += 1;
+    deliverAfterCommit(p, after.a);
+    return count;
+  }
+
+  let tickTimer: NodeJS.Timeout | null = null;
+  let ticking: Promise<unknown> = Promise.resolve();
+
+  /** The ingest role's periodic tick (skipped during the grace period after start). */
+  function startTicking() {
+    if (tickTimer) return;
+    tickStartedAt = p.clock.now().getTime();
+    const run = () => {
+      tickTimer = null;
+      if (closed) return;
+      const now = p.clock.now();
+      const inGrace = tickStartedAt !== null && now.getTime() - tickStartedAt < options.tickGraceMs;
+      ticking = (inGrace ? Promise.resolve(0) : tickRound(now))
+        .catch((err) => log.error({ err }, 'monitoring tick failed'))
+        .finally(() => {
+          if (!closed) tickTimer = setTimeout(run, options.tickMs);
+        });
+    };
+    tickTimer = setTimeout(run, options.tickMs);
+  }
+
+  return {
+    options,
+    metrics,
+    events,
+    admit,
+    gatewayByToken,
+    gatewayById,
+    gatewayRevoked,
+    minTs,
+    maxTs: (now: number) => now + MAX_FUTURE_MS,
+    loadAllPoints,
+    /** A point was created or changed in this process: reload it at its next use. */
+    pointChanged(id: string) {
+      const e = points.get(id);
+      if (e) e.version = -1;
+      else if (allLoaded) void loadPointRows([id]).catch((err) => log.warn({ err }, 'could not load point'));
+    },
+    tickRound,
+    startTicking,
+    /** Resolves when everything admitted so far is committed (or the pipeline gave up on it at close). */
+    drain(): Promise<void> {
+      if (!flushing && queue.length === 0) return Promise.resolve();
+      if (!flushing) startFlush();
+      return new Promise((r) => idle.push(r));
+    },
+    isClosed: () => closed,
+    stats() {
+      return {
+        buffered,
+        queued: queue.length,
+        waiting: waiters.length,
+        flushing,
+        outage: outage !== null,
+        points: points.size,
+      };
+    },
+    /**
+     * Stops taking messages, flushes what is buffered (for at most `timeoutMs`) and stops the tick. Messages that
+     * could not be written are rejected: their MQTT PUBACK was never sent, so the broker or gateway delivers them
+     * again; an HTTP request still waiting gets 503.
+     */
+    async close(timeoutMs = 10_000): Promise<void> {
+      if (closed) return;
+      closed = true;
+      closeDeadline = Date.now() + timeoutMs;
+      if (tickTimer) clearTimeout(tickTimer);
+      await ticking;
+      for (const w of waiters.splice(0)) w.reject(new IngestClosedError());
+      if (queue.length || flushing) {
+        if (!flushing) startFlush();
+        await Promise.race([new Promise<void>((r) => idle.push(r)), sleep(timeoutMs + 500)]);
+      }
+      clearTimer();
+      const left = queue.splice(0);
+      if (left.length) {
+        log.error({ messages: left.length }, 'ingest: shutting down with unwritten messages (not acknowledged)');
+        for (const pnd of left) pnd.reject(new IngestClosedError());
+      }
+    },
+  };
+}
+
+export type IngestPipeline = ReturnType<typeof createIngestPipeline>;
+
+const pipelines = new WeakMap<Platform, IngestPipeline>();
+
+/** The process's pipeline for this platform (created on first use, with options from the environment). */
+export function ingestPipeline(p: Platform, options?: Partial<IngestOptions>): IngestPipeline {
+  let pl = pipelines.get(p);
+  if (!pl || pl.isClosed()) {
+    pl = createIngestPipeline(p, { ...ingestOptionsFromEnv(), ...options });
+    pipelines.set(p, pl);
+  }
+  return pl;
+}
+
+export function existingPipeline(p: Platform): IngestPipeline | undefined {
+  return pipelines.get(p);
+}

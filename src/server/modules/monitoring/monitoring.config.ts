@@ -1,0 +1,97 @@
+import os from 'node:os';
+import { z } from 'zod';
+
+/**
+ * Process-level tuning of the ingest pipeline, from the environment (documented in docs/monitoring.md).
+ * Business settings that supervisors change at run time (retention, escalation delay) live in the `settings`
+ * table instead (`monitoring.settings.ts`).
+ */
+const int = (min: number, max: number, dflt: number) => z.coerce.number().int().min(min).max(max).default(dflt);
+
+export const ingestEnvSchema = z.object({
+  /** Readings (plus rejected items) held in memory at most; beyond it HTTP answers 503 and MQTT acks wait. */
+  INGEST_BUFFER_READINGS: int(1_000, 10_000_000, 100_000),
+  /** Readings written by one flush transaction at most. */
+  INGEST_BATCH_READINGS: int(1, 50_000, 5_000),
+  /**
+   * The longest an idle pipeline waits for more messages before it starts a flush (≤ 200 ms). While a flush runs,
+   * arrivals queue for the next one anyway (group commit), so 0 — flush as soon as the current I/O is handled —
+   * gives the lowest latency; raise it only to make batches larger under a light, steady load.
+   */
+  INGEST_FLUSH_MS: int(0, 200, 0),
+  /** How long an HTTP ingest request waits for its batch to commit before answering 202 with pending: true. */
+  INGEST_HTTP_WAIT_MS: int(0, 60_000, 5_000),
+  /** Period of the offline / gap / flatline check (core `tick`). */
+  INGEST_TICK_MS: int(200, 60_000, 5_000),
+  /** No offline alarm is raised during this long after the ingest role starts (the platform was down, not the sensors). */
+  INGEST_TICK_GRACE_MS: int(0, 3_600_000, 30_000),
+  /** This instance's name in MQTT client ids (`fangxian-ingest-<id>-<n>`): must be stable across restarts. */
+  INGEST_INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'letters, digits, _ . - (max 40)')
+    .default(
+      os
+        .hostname()
+        .replace(/[^A-Za-z0-9_.-]/g, '-')
+        .slice(0, 40) || 'default',
+    ),
+  /** Connections per instance in the shared subscription (each handles one message at a time, in order). */
+  INGEST_MQTT_CONNECTIONS: int(1, 32, 4),
+  /**
+   * Shared-subscription group name, or `none` for a plain subscription on ONE connection. Mosquitto (2.0.11
+   * tested) does not restore shared subscriptions from its persistence file after a broker restart, so messages
+   * published between the broker's restart and the app's re-subscription are lost; a plain subscription of a
+   * persistent session is restored. Use `none` with a single ingest instance on Mosquitto, a share group with
+   * several instances (EMQX recommended).
+   */
+  INGEST_MQTT_SHARE_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/)
+    .default('fangxian'),
+});
+
+export type IngestEnv = z.infer<typeof ingestEnvSchema>;
+
+export interface IngestOptions {
+  bufferReadings: number;
+  batchReadings: number;
+  flushMs: number;
+  httpWaitMs: number;
+  tickMs: number;
+  tickGraceMs: number;
+  instanceId: string;
+  mqttConnections: number;
+  shareGroup: string;
+}
+
+export function ingestOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): IngestOptions {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(ingestEnvSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') input[key] = v;
+  }
+  const parsed = ingestEnvSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    throw new Error(`Invalid ${name}=${JSON.stringify(input[name] ?? '')}: ${issue?.message ?? 'invalid'}`);
+  }
+  const e = parsed.data;
+  return {
+    bufferReadings: e.INGEST_BUFFER_READINGS,
+    batchReadings: e.INGEST_BATCH_READINGS,
+    flushMs: e.INGEST_FLUSH_MS,
+    httpWaitMs: e.INGEST_HTTP_WAIT_MS,
+    tickMs: e.INGEST_TICK_MS,
+    tickGraceMs: e.INGEST_TICK_GRACE_MS,
+    instanceId: e.INGEST_INSTANCE_ID,
+    mqttConnections: e.INGEST_MQTT_CONNECTIONS,
+    shareGroup: e.INGEST_MQTT_SHARE_GROUP,
+  };
+}
+
+/** MQTT topic a gateway publishes its readings to. */
+export const READINGS_TOPIC_PREFIX = 'fangxian/v1/readings/';
+export function readingsTopic(gatewayId: string): string {
+  return `${READINGS_TOPIC_PREFIX}${gatewayId}`;
+}

@@ -1,0 +1,36 @@
+import type { JobDefinition } from '../../platform/jobs/jobs.js';
+import type { Platform } from '../../platform/platform.js';
+import { escalateUnacknowledged } from './alarms.service.js';
+import { readMonitoringSettings } from './monitoring.settings.js';
+import { maintainPartitions } from './partitions.js';
+
+/** Readings partitions: create a week ahead, drop those past their retention period. Idempotent. */
+export function partitionsJob(p: Platform): JobDefinition {
+  return {
+    name: 'monitoring.partitions',
+    cron: '10 0 * * *',
+    description: 'Create time partitions of readings and rollups ahead; drop those older than the retention period',
+    async run({ asOf }) {
+      return maintainPartitions(p.db, asOf, await readMonitoringSettings(p.db));
+    },
+  };
+}
+
+/** Alarms not acknowledged within the configured minutes → supervising departments and township. */
+export function escalateJob(p: Platform): JobDefinition {
+  return {
+    name: 'monitoring.escalate',
+    cron: '* * * * *',
+    description: 'Escalate alarms not acknowledged in time to the supervising departments and the township',
+    async run({ asOf }) {
+      const settings = await readMonitoringSettings(p.db);
+      const r = await escalateUnacknowledged(p.db, p.notifier, asOf, settings.escalateMinutes);
+      p.notifier.deliver(r.notifications);
+      return { escalated: r.escalated, notifications: r.notifications.length };
+    },
+  };
+}
+
+export function monitoringJobs(p: Platform): JobDefinition[] {
+  return [partitionsJob(p), escalateJob(p)];
+}

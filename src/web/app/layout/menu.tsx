@@ -1,0 +1,72 @@
+import {
+  AuditOutlined,
+  BankOutlined,
+  DashboardOutlined,
+  EnvironmentOutlined,
+  KeyOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import type { MenuProps } from 'antd';
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import type { Permission } from '../../../core/roles';
+import type { MessageKey, TFn } from '../i18n';
+
+export interface MenuEntry {
+  key: string;
+  path: string;
+  label: MessageKey;
+  icon: ReactNode;
+  /** Shown only to users holding this permission; none = everyone signed in. */
+  permission?: Permission;
+}
+
+/** The side menu. Later modules append their entries here (order = position). */
+export const MENU: MenuEntry[] = [
+  { key: 'dashboard', path: '/', label: 'menu.dashboard', icon: <DashboardOutlined />, permission: 'dashboard.read' },
+  {
+    key: 'enterprises',
+    path: '/enterprises',
+    label: 'menu.enterprises',
+    icon: <BankOutlined />,
+    permission: 'enterprise.read',
+  },
+  {
+    key: 'enterpriseMap',
+    path: '/enterprises/map',
+    label: 'menu.enterpriseMap',
+    icon: <EnvironmentOutlined />,
+    permission: 'enterprise.read',
+  },
+  { key: 'org', path: '/org', label: 'menu.org', icon: <TeamOutlined />, permission: 'org.read' },
+  { key: 'users', path: '/users', label: 'menu.users', icon: <KeyOutlined />, permission: 'user.manage' },
+  { key: 'audit', path: '/audit', label: 'menu.audit', icon: <AuditOutlined />, permission: 'audit.read' },
+  { key: 'account', path: '/account', label: 'menu.account', icon: <UserOutlined /> },
+];
+
+export function visibleMenu(permissions: readonly Permission[]): MenuEntry[] {
+  return MENU.filter((m) => !m.permission || permissions.includes(m.permission));
+}
+
+export function menuItems(entries: readonly MenuEntry[], t: TFn, onNavigate?: () => void): MenuProps['items'] {
+  return entries.map((m) => ({
+    key: m.key,
+    icon: m.icon,
+    label: (
+      <Link to={m.path} data-testid={`menu-${m.key}`} onClick={onNavigate}>
+        {t(m.label)}
+      </Link>
+    ),
+  }));
+}
+
+/** The entry whose path is the longest prefix of the current location. */
+export function selectedKey(entries: readonly MenuEntry[], pathname: string): string | undefined {
+  let best: MenuEntry | undefined;
+  for (const m of entries) {
+    const hit = m.path === '/' ? pathname === '/' : pathname === m.path || pathname.startsWith(`${m.path}/`);
+    if (hit && (!best || m.path.length > best.path.length)) best = m;
+  }
+  return best?.key;
+}
