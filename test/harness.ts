@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import pino from 'pino';
 import { CREDIT_CODE_CHARSET, completeCreditCode } from '../src/core/credit-code.js';
 import type { EnterpriseCreate } from '../src/core/enterprise.js';
@@ -37,14 +38,23 @@ export interface TestEnv {
 /** A migrated database with the county's organisation, and the HTTP app on top (no listening socket). */
 export async function startTestEnv(db: { name: string; url?: string }, opts: { at?: string } = {}): Promise<TestEnv> {
   const clock = fixedClock(opts.at ?? '2026-06-15T02:00:00Z');
+  // PostgreSQL: each test file gets a database of its own, created from TEST_DATABASE_URL and dropped on close.
+  // Inside a file, tests isolate by factories; across files (and across CI runs on the same server) nothing
+  // accumulates that could widen a department's scope or change a catalog's size.
+  // A URL other than TEST_DATABASE_URL (a test's own scratch database) is used as given.
+  const own = db.url
+    ? db.url === process.env.TEST_DATABASE_URL
+      ? await createScratchDatabase(db.url)
+      : { url: db.url, drop: async () => {} }
+    : null;
   const dataDir = path.join(os.tmpdir(), `fangxian-test-${randomUUID()}`);
   const config = loadConfig({
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     DEMO: '0',
-    ...(db.url ? { DATABASE_URL: db.url } : {}),
+    ...(own ? { DATABASE_URL: own.url } : {}),
   });
-  const database = await openDatabase({ url: db.url, poolSize: 5 });
+  const database = await openDatabase({ url: own?.url, poolSize: 5 });
   await migrate(database.db as never);
   const p = await createPlatform(config, { database, clock, logger: pino({ level: 'silent' }) });
   // On a shared PostgreSQL the organisation is seeded by the first test file ever; upserts are idempotent,
@@ -66,6 +76,26 @@ export async function startTestEnv(db: { name: string; url?: string }, opts: { a
     async close() {
       await app.close();
       await p.close();
+      await own?.drop();
+    },
+  };
+}
+
+async function createScratchDatabase(adminUrl: string) {
+  const name = `fx_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
     },
   };
 }

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IngestRuntime, readingsTopic, startIngest } from '../src/server/modules/monitoring/index.js';
 import { DATABASES, startTestEnv, type TestEnv } from './harness.js';
@@ -312,5 +313,40 @@ describe.runIf(Boolean(PG_URL))('database unavailable (PostgreSQL)', () => {
     expect(await readingCount(env.p, pt.id)).toBe(16);
     const after = await env.p.metrics.registry.getSingleMetricAsString('fangxian_ingest_buffer_readings');
     expect(after).toMatch(/fangxian_ingest_buffer_readings 0/);
+  });
+});
+
+describe('embedded broker port taken', () => {
+  let env: TestEnv;
+  let runtime: IngestRuntime | null = null;
+  const blocker = net.createServer();
+  afterAll(async () => {
+    await runtime?.stop();
+    await env?.close();
+    await new Promise<void>((r) => blocker.close(() => r()));
+  });
+
+  it('logs one clear line and keeps everything else, HTTP ingest included, working', async () => {
+    const port = await new Promise<number>((resolve) =>
+      blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)),
+    );
+    env = await startTestEnv({ name: 'pglite' });
+    const w = await makeMonitoringWorld(env);
+    const lines: string[] = [];
+    env.p.log = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
+    runtime = await startIngest(env.p, { mqttUrl: null, mqttPort: port, mqttHost: '127.0.0.1', tick: false });
+    expect(runtime.mqttPort).toBeNull();
+    const errors = lines.filter((l) => JSON.parse(l).level >= 50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`cannot listen on 127.0.0.1:${port}`);
+    const gw = await createGatewayApi(env.app, w.users.enterprise_admin.headers, w.entA.id);
+    const pt = await createPointApi(env.app, w.users.enterprise_admin.headers, {
+      enterpriseId: w.entA.id,
+      code: pointCode('CO-'),
+      name: 'CO',
+      template: 'coal-co',
+    });
+    const res = await ingest(env.app, gw.token, [{ point: pt.code, ts: env.clock.now().toISOString(), value: 3 }]);
+    expect(res.json()).toEqual({ accepted: 1, rejected: [] });
   });
 });

@@ -73,6 +73,22 @@ async function listTables(db: Executor): Promise<string[]> {
   return r.rows.map((x) => x.name);
 }
 
+interface Partition {
+  parent: string;
+  name: string;
+  /** `FOR VALUES FROM (…) TO (…)` or `DEFAULT`, as PostgreSQL prints it. */
+  bound: string;
+}
+
+async function listPartitions(db: Executor): Promise<Partition[]> {
+  const r = await sql<Partition>`
+    select p.relname as parent, c.relname as name, pg_get_expr(c.relpartbound, c.oid) as bound
+    from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
+    join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'public' and c.relispartition order by p.relname, c.relname`.execute(db);
+  return r.rows;
+}
+
 async function tableInfo(db: Executor, name: string): Promise<TableInfo> {
   const cols = await sql<{ name: string; type: string; generated: boolean; key_pos: number | null }>`
     select a.attname as name, format_type(a.atttypid, a.atttypmod) as type, a.attgenerated <> '' as generated,
@@ -155,6 +171,9 @@ export async function backupDatabase(database: Database, file: string): Promise<
         db: database.kind,
       };
       await write(`${JSON.stringify(header)}\n`);
+      // Partitions of partitioned tables (time partitions of readings): recreated before rows are restored,
+      // since a fresh database has only the parents. Their rows are read through the parent.
+      await write(`${JSON.stringify(['partitions', await listPartitions(tx)])}\n`);
       for (const name of await listTables(tx)) {
         const t = await tableInfo(tx, name);
         await write(`${JSON.stringify(['table', name])}\n`);
@@ -357,6 +376,12 @@ export async function restoreDatabase(
         }
         current = await tableInfo(tx, name);
         tables[name] = 0;
+      } else if (marker[0] === 'partitions') {
+        for (const part of (marker[1] ?? []) as Partition[]) {
+          await sql`create table if not exists ${table(part.name)} partition of ${table(part.parent)} ${sql.raw(part.bound)}`.execute(
+            tx,
+          );
+        }
       } else if (marker[0] === 'sequences') {
         current = null;
         sequences = (marker[1] ?? {}) as Record<string, SequenceState>;

@@ -956,33 +956,43 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     }
     if (candidates.length === 0) return 0;
     let count = 0;
-    const after = await db.transaction().execute(async (tx) => {
-      const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${TICK_LOCK}) as ok`.execute(tx);
-      if (!got.rows[0]?.ok) return null;
-      const locked = await lockPoints(tx, candidates, nowMs, true);
-      const ruleEvents: RuleEvent[] = [];
-      const changed: PointEntry[] = [];
-      for (const e of locked) {
-        if (!e.compiled || !e.state || !e.active) continue;
-        const evs = tick(e.state, e.compiled, nowMs);
-        if (evs.length === 0) continue;
-        changed.push(e);
-        for (const event of evs) ruleEvents.push({ point: e, event });
-      }
-      count = ruleEvents.length;
-      const a = await applyRuleEvents(tx, p.notifier, ruleEvents, now);
-      for (const ev of ruleEvents) metrics.alarmEvents.inc({ type: ev.event.type, rule: ev.event.rule });
-      await writeStates(
-        tx,
-        changed.map((e) => ({ e, lastTs: null, lastValue: null })),
-        now,
-      );
-      return { a, changed };
-    });
+    let after: { a: AfterCommit; changed: PointEntry[] } | null;
+    try {
+      after = await tickTransaction();
+    } catch (err) {
+      for (const e of candidates) e.rev = -1; // states may have been changed in memory: reload them
+      throw err;
+    }
     if (!after) return 0;
     for (const e of after.changed) e.rev += 1;
     deliverAfterCommit(p, after.a);
     return count;
+
+    function tickTransaction() {
+      return db.transaction().execute(async (tx) => {
+        const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${TICK_LOCK}) as ok`.execute(tx);
+        if (!got.rows[0]?.ok) return null;
+        const locked = await lockPoints(tx, candidates, nowMs, true);
+        const ruleEvents: RuleEvent[] = [];
+        const changed: PointEntry[] = [];
+        for (const e of locked) {
+          if (!e.compiled || !e.state || !e.active) continue;
+          const evs = tick(e.state, e.compiled, nowMs);
+          if (evs.length === 0) continue;
+          changed.push(e);
+          for (const event of evs) ruleEvents.push({ point: e, event });
+        }
+        count = ruleEvents.length;
+        const a = await applyRuleEvents(tx, p.notifier, ruleEvents, now);
+        for (const ev of ruleEvents) metrics.alarmEvents.inc({ type: ev.event.type, rule: ev.event.rule });
+        await writeStates(
+          tx,
+          changed.map((e) => ({ e, lastTs: null, lastValue: null })),
+          now,
+        );
+        return { a, changed };
+      });
+    }
   }
 
   let tickTimer: NodeJS.Timeout | null = null;
