@@ -58,6 +58,11 @@ function pgDatabase(pool: pg.Pool): Db {
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Queries in flight report their own errors.
   });
+  // pg-pool removes its own error listener from a checked-out client: a connection the server terminates
+  // at that moment would otherwise raise an unhandled 'error' and crash the process. The query still fails.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 
