@@ -85,7 +85,9 @@ async function listPartitions(db: Executor): Promise<Partition[]> {
     select p.relname as parent, c.relname as name, pg_get_expr(c.relpartbound, c.oid) as bound
     from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
     join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = 'public' and c.relispartition and c.relkind in ('r', 'p') order by p.relname, c.relname`.execute(db);
+    where n.nspname = 'public' and c.relispartition and c.relkind in ('r', 'p') order by p.relname, c.relname`.execute(
+    db,
+  );
   return r.rows;
 }
 
