@@ -1,3 +1,6 @@
+import { hazardsEn } from '../../modules/hazards/i18n';
+import { monitoringEn } from '../../modules/monitoring/i18n';
+import { supervisionEn } from '../../modules/supervision/i18n';
 import type { Messages } from './zh-CN';
 
 /** English. Typed by the zh-CN dictionary: a missing or extra key is a compile error. */
@@ -357,4 +360,7 @@ export const en: Messages = {
     before: 'Before',
     after: 'After',
   },
+  hazards: hazardsEn,
+  monitoring: monitoringEn,
+  supervision: supervisionEn,
 };

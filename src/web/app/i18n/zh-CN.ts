@@ -1,5 +1,9 @@
 import type { ErrorCode } from '../../../core/errors';
 import type { Role } from '../../../core/roles';
+import { hazardsZh } from '../../modules/hazards/i18n';
+import { monitoringZh } from '../../modules/monitoring/i18n';
+import { supervisionZh } from '../../modules/supervision/i18n';
+import type { Widen } from './types';
 
 /** The zh-CN dictionary. Its shape is the key set: `en.ts` must have exactly the same keys (type-checked). */
 export const zhCN = {
@@ -354,7 +358,10 @@ export const zhCN = {
     before: '修改前',
     after: '修改后',
   },
+  // Module dictionaries: each module owns its file (src/web/modules/<module>/i18n.ts).
+  hazards: hazardsZh,
+  monitoring: monitoringZh,
+  supervision: supervisionZh,
 };
 
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 export type Messages = Widen<typeof zhCN>;
