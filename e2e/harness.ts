@@ -33,7 +33,7 @@ export interface E2EEnv {
 
 /** The real server with the demo county, on an in-memory PGlite (or TEST_DATABASE_URL is not used: demo data needs an empty database). */
 export async function startE2E(): Promise<E2EEnv> {
-  const webRoot = path.join(root, 'dist/web');
+  const webRoot = path.join(root, process.env.E2E_WEB_OUT || 'dist/web');
   if (!fs.existsSync(path.join(webRoot, 'index.html')))
     throw new Error('dist/web is missing: the e2e global setup builds it');
   const config = loadConfig({ DATA_DIR: fs.mkdtempSync('/tmp/fx-e2e-'), LOG_LEVEL: 'silent', DEMO: '1' });

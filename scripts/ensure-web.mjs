@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const index = path.join(root, 'dist/web/index.html');
+// E2E_WEB_OUT lets parallel browser-test runs each build into their own folder (default dist/web).
+const outDir = process.env.E2E_WEB_OUT || 'dist/web';
+const index = path.join(root, outDir, 'index.html');
 
 function newest(dir) {
   let t = 0;
@@ -22,5 +24,8 @@ const sources = Math.max(
 );
 if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) process.exit(0);
 console.log('Building the web app (first start or sources changed)…');
-const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', outDir, '--emptyOutDir'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);
