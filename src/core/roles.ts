@@ -34,6 +34,14 @@ export const PERMISSIONS = [
   'campaign.start',
   'monitoring.read',
   'monitoring.manage',
+  // Supervision (#4): credit and tiers, plans, inspections, enforcement, leaders' field work.
+  'supervision.read',
+  'plan.manage',
+  'plan.approve',
+  'inspection.schedule',
+  'inspection.conduct',
+  'enforcement.decide',
+  'field.record',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -51,6 +59,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'hazard.read',
     'hazard.export',
     'monitoring.read',
+    'supervision.read',
+    'field.record',
   ],
   dept_officer: [
     'enterprise.read',
@@ -67,6 +77,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'report.triage',
     'campaign.start',
     'monitoring.read',
+    'supervision.read',
+    'plan.manage',
+    'inspection.schedule',
+    'inspection.conduct',
+    'enforcement.decide',
+    'field.record',
   ],
   town_officer: [
     'enterprise.read',
@@ -81,6 +97,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'hazard.create',
     'hazard.export',
     'monitoring.read',
+    'supervision.read',
+    'inspection.schedule',
+    'inspection.conduct',
   ],
   village_worker: [
     'enterprise.read',
@@ -103,6 +122,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'report.triage',
     'monitoring.read',
     'monitoring.manage',
+    'supervision.read',
   ],
   enterprise_staff: [
     'enterprise.read',
