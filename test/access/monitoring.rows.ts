@@ -299,6 +299,25 @@ export const MONITORING_ROWS: Endpoint[] = [
     },
   },
   {
+    route: 'GET /api/monitoring/sparklines',
+    allowed: ALL,
+    async build(c) {
+      await mon(c);
+      return get(`/api/monitoring/sparklines?enterpriseId=${c.w.entA.id}`);
+    },
+    async check(c, _role, res) {
+      // Positive control: the alarm fixture's readings are in the 1-minute rollup of A's point.
+      const m = await mon(c);
+      expect(Object.keys(res.json().items)).toContain(m.a.point.id);
+    },
+    outside: {
+      roles: SCOPED,
+      build: async (c) => get(`/api/monitoring/sparklines?enterpriseId=${c.w.entB.id}`),
+      missing: async () => get(`/api/monitoring/sparklines?enterpriseId=${randomUUID()}`),
+      secret: (c) => [c.w.entB.id],
+    },
+  },
+  {
     route: 'GET /api/monitoring/dead-letters',
     allowed: ALL,
     async build(c) {

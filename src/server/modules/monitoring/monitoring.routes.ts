@@ -20,6 +20,7 @@ import { zod } from '../../platform/http/app.js';
 import { ctxOf } from '../../platform/http/context.js';
 import { boolParam, listParam, pageQuery } from '../../platform/http/pagination.js';
 import type { Platform } from '../../platform/platform.js';
+import { canSeeEnterprise } from '../enterprises/index.js';
 import { actOnAlarm, deliverAfterCommit, presentAlarm } from './alarms.service.js';
 import { createGateway, presentGateway, revokeGateway, scopedGateways } from './gateways.service.js';
 import { alarmHazardDetailsSchema, hazardBridgeFor } from './hazard-bridge.js';
@@ -35,6 +36,7 @@ import { monitoringOverview, monitoringQuality, scopedDeadLetters } from './over
 import { pointCreateSchema, pointUpdateSchema, presentPoint, UUID_RE } from './points.model.js';
 import { createPoint, findPoint, pointStatus, scopedPoints, updatePoint } from './points.service.js';
 import { pickStep, readSeries, STEPS } from './readings.js';
+import { enterpriseSparklines, SPARKLINE_MAX_MINUTES } from './sparklines.js';
 
 const idParams = z.object({ id: z.string() });
 const isoDate = z.iso.datetime({ offset: true });
@@ -408,6 +410,27 @@ export function monitoringRoutes(app: FastifyInstance, p: Platform) {
         },
         items,
       };
+    },
+  );
+
+  // Sparklines for the enterprise monitoring page: every active point's 1-minute averages in one answer.
+  r.get(
+    '/api/monitoring/sparklines',
+    {
+      schema: {
+        tags: ['monitoring'],
+        querystring: z.object({
+          enterpriseId: z.uuid(),
+          minutes: z.coerce.number().int().min(5).max(SPARKLINE_MAX_MINUTES).default(60),
+        }),
+      },
+    },
+    async (req) => {
+      const ctx = ctxOf(req);
+      requirePermission(ctx.actor, 'monitoring.read');
+      if (!(await canSeeEnterprise(p.db, ctx.actor, req.query.enterpriseId))) throw notFound('enterprise');
+      const items = await enterpriseSparklines(p.db, req.query.enterpriseId, ctx.now, req.query.minutes);
+      return { asOf: ctx.now, minutes: req.query.minutes, items };
     },
   );
 
