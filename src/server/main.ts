@@ -1,5 +1,5 @@
 import { isEmpty, seedDemo, seedOrganisation } from './demo/seed.js';
-import { startDemoSimulator, startIngest } from './modules/monitoring/index.js';
+import { ingestOptionsFromEnv, startDemoSimulator, startIngest } from './modules/monitoring/index.js';
 import { ConfigError, loadConfig } from './platform/config.js';
 import { migrate } from './platform/db/migrate.js';
 import { claimRuntime, clearRuntime, type RuntimeInfo, SOCKET_PORT, writeRuntime } from './platform/db/runtime.js';
@@ -11,6 +11,7 @@ async function main() {
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
+    ingestOptionsFromEnv(); // the monitoring module's INGEST_* settings: checked now, not at the first reading
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`fangxian: ${err.message}`);

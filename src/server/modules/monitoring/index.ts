@@ -4,7 +4,7 @@ export { presentAlarm } from './alarms.service.js';
 export { createGateway } from './gateways.service.js';
 export { type CreateHazardFromAlarm, type HazardFromAlarm, setHazardBridge } from './hazard-bridge.js';
 export { type IngestPipeline, ingestPipeline, type SubmitResult } from './ingest/pipeline.js';
-export { readingsTopic } from './monitoring.config.js';
+export { ingestOptionsFromEnv, readingsTopic } from './monitoring.config.js';
 export { monitoringJobs } from './monitoring.jobs.js';
 export { monitoringRoutes } from './monitoring.routes.js';
 export { createPoint } from './points.service.js';

@@ -1,8 +1,11 @@
 import os from 'node:os';
 import { z } from 'zod';
+import { ConfigError } from '../../platform/config.js';
 
 /**
- * Process-level tuning of the ingest pipeline, from the environment (documented in docs/monitoring.md).
+ * Process-level tuning of the ingest pipeline, from the environment (documented in docs/monitoring.md). The
+ * module owns these variables; the platform's config (`platform/config.ts`) holds only what the platform itself
+ * uses (MQTT_URL and MQTT_PORT among them: the embedded broker and the subscriber are platform code).
  * Business settings that supervisors change at run time (retention, escalation delay) live in the `settings`
  * table instead (`monitoring.settings.ts`).
  */
@@ -46,7 +49,7 @@ export const ingestEnvSchema = z.object({
    */
   INGEST_MQTT_SHARE_GROUP: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,40}$/)
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ - (max 40), or none')
     .default('fangxian'),
 });
 
@@ -64,6 +67,10 @@ export interface IngestOptions {
   shareGroup: string;
 }
 
+/**
+ * Parses the INGEST_* variables. Throws the platform's ConfigError with one line naming the variable and the
+ * problem (`Invalid INGEST_FLUSH_MS="500": …`), so `main.ts` reports it as it reports the platform's own.
+ */
 export function ingestOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): IngestOptions {
   const input: Record<string, string> = {};
   for (const key of Object.keys(ingestEnvSchema.shape)) {
@@ -74,7 +81,7 @@ export function ingestOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Inge
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
-    throw new Error(`Invalid ${name}=${JSON.stringify(input[name] ?? '')}: ${issue?.message ?? 'invalid'}`);
+    throw new ConfigError(`Invalid ${name}=${JSON.stringify(input[name] ?? '')}: ${issue?.message ?? 'invalid'}`);
   }
   const e = parsed.data;
   return {

@@ -1,6 +1,7 @@
 import type { JobDefinition } from '../../platform/jobs/jobs.js';
 import type { Platform } from '../../platform/platform.js';
 import { escalateUnacknowledged } from './alarms.service.js';
+import { purgeDeadLetters } from './dead-letters.js';
 import { readMonitoringSettings } from './monitoring.settings.js';
 import { maintainPartitions } from './partitions.js';
 
@@ -31,6 +32,19 @@ export function escalateJob(p: Platform): JobDefinition {
   };
 }
 
+/** Dead letters older than `deadLetterRetentionDays` (setting, default 30) are deleted. Idempotent. */
+export function deadLettersJob(p: Platform): JobDefinition {
+  return {
+    name: 'monitoring.dead-letters',
+    cron: '20 0 * * *',
+    description: 'Delete dead letters (rejected ingest messages and readings) older than their retention period',
+    async run({ asOf }) {
+      const settings = await readMonitoringSettings(p.db);
+      return purgeDeadLetters(p.db, asOf, settings.deadLetterRetentionDays);
+    },
+  };
+}
+
 export function monitoringJobs(p: Platform): JobDefinition[] {
-  return [partitionsJob(p), escalateJob(p)];
+  return [partitionsJob(p), escalateJob(p), deadLettersJob(p)];
 }

@@ -11,6 +11,12 @@ export const monitoringSettingsSchema = z.strictObject({
   rollup1hRetentionDays: z.number().int().min(731).max(36600),
   /** An alarm not acknowledged within this many minutes is escalated to the supervising department and township. */
   escalateMinutes: z.number().int().min(1).max(1440),
+  /**
+   * Dead letters (rejected messages and readings) are deleted this many days after they were received (job
+   * `monitoring.dead-letters`). They are evidence of a gateway's faults, not readings: a month covers the
+   * data-quality reviews; keep them longer while a dispute about a gateway is open.
+   */
+  deadLetterRetentionDays: z.number().int().min(1).max(3660),
 });
 export type MonitoringSettings = z.infer<typeof monitoringSettingsSchema>;
 
@@ -19,6 +25,7 @@ export const MONITORING_DEFAULTS: MonitoringSettings = {
   rollup1mRetentionDays: 800,
   rollup1hRetentionDays: 1830,
   escalateMinutes: 5,
+  deadLetterRetentionDays: 30,
 };
 
 export const SETTINGS_KEY = 'monitoring';
