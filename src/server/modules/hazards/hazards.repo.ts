@@ -53,7 +53,7 @@ function enterpriseConds(f: HazardFilters): RawBuilder<boolean>[] {
   return c;
 }
 
-/** Conditions on the hazard itself (`hazards`; the free-text search also reads `enterprises.name`). */
+/** Conditions on the hazard itself (`hazards`; the free-text search also looks enterprise names up). */
 function hazardConds(f: HazardFilters, today?: string): RawBuilder<boolean>[] {
   const c: RawBuilder<boolean>[] = [];
   if (f.status?.length) c.push(sql<boolean>`hazards.status in (${sql.join(f.status)})`);
@@ -65,14 +65,38 @@ function hazardConds(f: HazardFilters, today?: string): RawBuilder<boolean>[] {
   if (f.from) c.push(sql<boolean>`hazards.found_at >= ${localDayStart(f.from)}`);
   if (f.to) c.push(sql<boolean>`hazards.found_at < ${localDayStart(addDays(f.to, 1))}`);
   if (f.overdue !== undefined && today) c.push(f.overdue ? overdueSql(today) : sql<boolean>`not ${overdueSql(today)}`);
-  if (f.q) {
-    const term = f.q.trim();
-    const like = `%${escapeLike(term)}%`;
-    c.push(
-      sql<boolean>`(hazards.code = ${term.toUpperCase()} or hazards.description ilike ${like} or hazards.place ilike ${like} or enterprises.name ilike ${like})`,
-    );
-  }
+  const search = f.q ? searchSql(f.q) : null;
+  if (search) c.push(search);
   return c;
+}
+
+/** The hazard fields a bigram index covers (migration 0010): the expression must be written exactly like this. */
+const BIGRAM_TEXT = sql`hazards.code || ' ' || hazards.place || ' ' || hazards.description`;
+
+/**
+ * Free-text search: q is a case-insensitive substring of the hazard's code, place or description, or of its
+ * enterprise's name. Written so that every branch of the OR is on `hazards` and indexable (a BitmapOr):
+ *   - ≥ 3 characters: ILIKE on the three columns, served by the trigram index `hazards_search`;
+ *   - 2 characters: the same ILIKE, plus `fx_bigrams(…) @> array[lower(q)]` (index `hazards_bigrams`), which for a
+ *     two-character q is equivalent to it (trigrams need three characters);
+ *   - 1 character: the ILIKE alone (no index can narrow a single character usefully; the list walks newest-first
+ *     and stops after a page, and the count stops at COUNT_CAP);
+ *   - the enterprise name as `enterprise_id = any(array(<ids of enterprises whose name matches>))`: computed once
+ *     per query (from `enterprises_search` for ≥ 3 characters), then read through `hazards_enterprise`.
+ * undefined when q is blank (no condition).
+ */
+export function searchSql(q: string): RawBuilder<boolean> | undefined {
+  const term = q.trim();
+  const chars = [...term].length;
+  if (chars === 0) return undefined;
+  const like = `%${escapeLike(term)}%`;
+  const fields = sql<boolean>`(hazards.code ilike ${like} or hazards.place ilike ${like} or hazards.description ilike ${like})`;
+  const named = sql<boolean>`hazards.enterprise_id = any(array(select e.id from enterprises e where e.name ilike ${like}))`;
+  if (chars === 2) {
+    const bigram = sql<boolean>`fx_bigrams(${BIGRAM_TEXT}) @> array[lower(${term})]::text[]`;
+    return sql<boolean>`((${fields} and ${bigram}) or ${named})`;
+  }
+  return sql<boolean>`(${fields} or ${named})`;
 }
 
 /**
@@ -99,8 +123,16 @@ export const PER_ENTERPRISE_MAX = 200;
  * joined, which is fastest when matches are dense.
  */
 export async function perEnterprisePlan(db: Executor, actor: Actor, f: HazardFilters): Promise<boolean> {
-  if (scopeKind(actor) === 'county' && !f.enterpriseId && !f.departmentId && !f.regionCode) return false;
-  const r = await db
+  const q = perEnterprisePlanQuery(db, actor, f);
+  if (!q) return false;
+  const r = await q.executeTakeFirstOrThrow();
+  return r.n <= PER_ENTERPRISE_MAX;
+}
+
+/** The query perEnterprisePlan runs (`n` enterprises, capped), or undefined when none is needed (the county). */
+export function perEnterprisePlanQuery(db: Executor, actor: Actor, f: HazardFilters) {
+  if (scopeKind(actor) === 'county' && !f.enterpriseId && !f.departmentId && !f.regionCode) return undefined;
+  return db
     .selectFrom(
       db
         .selectFrom('enterprises')
@@ -110,9 +142,7 @@ export async function perEnterprisePlan(db: Executor, actor: Actor, f: HazardFil
         .limit(PER_ENTERPRISE_MAX + 1)
         .as('x'),
     )
-    .select(sql<number>`count(*)::int`.as('n'))
-    .executeTakeFirstOrThrow();
-  return r.n <= PER_ENTERPRISE_MAX;
+    .select(sql<number>`count(*)::int`.as('n'));
 }
 
 export interface Keyset {
@@ -177,10 +207,52 @@ export function newestPage(
     .orderBy('hazards.id', 'desc');
 }
 
+/**
+ * The page GET /api/hazards answers, with the list columns: newest first (keyset `after` or offset, with the
+ * per-enterprise plan when `perEnterprise`), or by deadline / found date (offset).
+ */
+export function listPageQuery(
+  db: Executor,
+  actor: Actor,
+  f: HazardFilters,
+  today: string,
+  page: { page: number; pageSize: number; sort: 'created' | 'deadline' | 'found'; after?: Keyset | undefined },
+  perEnterprise: boolean,
+) {
+  const township = sql<string>`split_part(enterprises.region_path, '/', 3)`;
+  const columns = [
+    ...listColumns(today),
+    sql<string | null>`(select name from regions where regions.code = ${township})`.as('township_name'),
+  ] as const;
+  const offset = (page.page - 1) * page.pageSize;
+  if (page.sort === 'created') {
+    return newestPage(
+      db,
+      actor,
+      f,
+      today,
+      { limit: page.pageSize, offset: page.after ? 0 : offset, after: page.after },
+      perEnterprise,
+    ).select(columns);
+  }
+  return scopedHazards(db, actor, f, today)
+    .select(columns)
+    .orderBy(page.sort === 'found' ? sql`hazards.found_at desc` : sql`hazards.deadline asc nulls last`)
+    .orderBy('hazards.id', page.sort === 'found' ? 'desc' : 'asc')
+    .limit(page.pageSize)
+    .offset(offset);
+}
+
 export const COUNT_CAP = 10_000;
 
 /** How many hazards match, exact up to COUNT_CAP (then `exact: false`), with the same per-enterprise plan. */
 export async function cappedCount(db: Executor, actor: Actor, f: HazardFilters, today: string, perEnterprise: boolean) {
+  const r = await cappedCountQuery(db, actor, f, today, perEnterprise).executeTakeFirstOrThrow();
+  return { total: Math.min(r.n, COUNT_CAP), exact: r.n <= COUNT_CAP };
+}
+
+/** The query cappedCount runs: `n` = matching hazards, up to COUNT_CAP + 1. */
+export function cappedCountQuery(db: Executor, actor: Actor, f: HazardFilters, today: string, perEnterprise: boolean) {
   const inner = perEnterprise
     ? db
         .selectFrom('enterprises')
@@ -198,11 +270,7 @@ export async function cappedCount(db: Executor, actor: Actor, f: HazardFilters, 
         .where(and(enterpriseConds(f)))
         .select('hazards.id')
     : scopedHazards(db, actor, f, today).select('hazards.id');
-  const r = await db
-    .selectFrom(inner.limit(COUNT_CAP + 1).as('x'))
-    .select(sql<number>`count(*)::int`.as('n'))
-    .executeTakeFirstOrThrow();
-  return { total: Math.min(r.n, COUNT_CAP), exact: r.n <= COUNT_CAP };
+  return db.selectFrom(inner.limit(COUNT_CAP + 1).as('x')).select(sql<number>`count(*)::int`.as('n'));
 }
 
 export const OPEN_STATUSES: HazardStatus[] = [...HAZARD_OPEN_STATUSES];

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { daysBetween, localDate } from '../../../core/hazards/index.js';
 import { requirePermission } from '../../platform/authz/actor.js';
@@ -8,7 +7,7 @@ import { zod } from '../../platform/http/app.js';
 import { ctxOf } from '../../platform/http/context.js';
 import type { Platform } from '../../platform/platform.js';
 import { hazardDetail } from './hazards.read.js';
-import { cappedCount, listColumns, newestPage, perEnterprisePlan, scopedHazards } from './hazards.repo.js';
+import { cappedCount, listPageQuery, perEnterprisePlan } from './hazards.repo.js';
 import { hazardActionSchema, hazardCreateSchema, hazardListQuery, hazardUpdateSchema } from './hazards.schemas.js';
 import { actOnHazard, createHazard, updateHazard } from './hazards.service.js';
 import { isUuid } from './hazards.shared.js';
@@ -35,34 +34,16 @@ export function hazardRoutes(app: FastifyInstance, p: Platform) {
     requirePermission(ctx.actor, 'hazard.read');
     const { page, pageSize, sort, cursor, withTotal, ...filters } = req.query;
     const today = localDate(ctx.now);
-    const township = sql<string>`split_part(enterprises.region_path, '/', 3)`;
-    const columns = [
-      ...listColumns(today),
-      sql<string | null>`(select name from regions where regions.code = ${township})`.as('township_name'),
-    ] as const;
-    const offset = (page - 1) * pageSize;
     const perEnterprise =
       sort === 'created' || withTotal !== false ? await perEnterprisePlan(p.db, ctx.actor, filters) : false;
-    const rowsQuery =
-      sort === 'created'
-        ? newestPage(
-            p.db,
-            ctx.actor,
-            filters,
-            today,
-            {
-              limit: pageSize,
-              offset: cursor ? 0 : offset,
-              after: cursor ? decodeCursor(cursor) : undefined,
-            },
-            perEnterprise,
-          ).select(columns)
-        : scopedHazards(p.db, ctx.actor, filters, today)
-            .select(columns)
-            .orderBy(sort === 'found' ? sql`hazards.found_at desc` : sql`hazards.deadline asc nulls last`)
-            .orderBy('hazards.id', sort === 'found' ? 'desc' : 'asc')
-            .limit(pageSize)
-            .offset(offset);
+    const rowsQuery = listPageQuery(
+      p.db,
+      ctx.actor,
+      filters,
+      today,
+      { page, pageSize, sort, after: cursor ? decodeCursor(cursor) : undefined },
+      perEnterprise,
+    );
     const [rows, count] = await Promise.all([
       rowsQuery.execute(),
       withTotal === false ? Promise.resolve(null) : cappedCount(p.db, ctx.actor, filters, today, perEnterprise),

@@ -2,11 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { addDays, daysBetween, localDate } from '../../../core/hazards/index.js';
-import { requirePermission } from '../../platform/authz/actor.js';
+import { type Actor, requirePermission } from '../../platform/authz/actor.js';
+import type { Executor } from '../../platform/db/client.js';
 import { zod } from '../../platform/http/app.js';
 import { ctxOf } from '../../platform/http/context.js';
 import type { Platform } from '../../platform/platform.js';
-import { OPEN_STATUSES, scopedHazards } from './hazards.repo.js';
+import { type HazardFilters, OPEN_STATUSES, scopedHazards } from './hazards.repo.js';
 import { hazardFilterQuery } from './hazards.schemas.js';
 import { townshipSql } from './hazards.shared.js';
 
@@ -71,6 +72,59 @@ function monthsBetween(from: string, to: string): string[] {
   return out;
 }
 
+export type StatsGroupBy = 'township' | 'enterprise' | 'department';
+
+/**
+ * The four queries of GET /api/hazards/stats over the scoped, filtered hazards: totals, figures per group (the
+ * first `limit` by hazards found), and hazards found and closed per month (from `from`, default the first of the
+ * month eleven months back, to `to`, default today).
+ */
+export function statsQueries(
+  db: Executor,
+  actor: Actor,
+  filters: HazardFilters,
+  groupBy: StatsGroupBy,
+  limit: number,
+  today: string,
+) {
+  const sub = scopedHazards(db, actor, filters, today).select([
+    'hazards.id',
+    'hazards.status',
+    'hazards.level',
+    'hazards.found_at',
+    'hazards.closed_at',
+    'hazards.deadline',
+    'hazards.ever_overdue',
+    'hazards.enterprise_id',
+    'enterprises.name as enterprise_name',
+    'enterprises.department_ids',
+    townshipSql().as('township_code'),
+  ]);
+  const key =
+    groupBy === 'enterprise'
+      ? sql`x.enterprise_id::text`
+      : groupBy === 'department'
+        ? sql`d.id::text`
+        : sql`x.township_code`;
+  const join = groupBy === 'department' ? sql`cross join lateral unnest(x.department_ids) as d(id)` : sql``;
+  const trendFrom = filters.from ?? `${addDays(today, -334).slice(0, 7)}-01`;
+  const trendTo = filters.to ?? today;
+  return {
+    trendFrom,
+    trendTo,
+    totals: sql<MetricRow>`select ${metrics(today)} from (${sub}) x`,
+    groups: sql<MetricRow & { key: string }>`
+      select ${key} as key, ${metrics(today)} from (${sub}) x ${join}
+      group by 1 order by found desc, key limit ${limit}`,
+    foundTrend: sql<{ month: string; n: number }>`
+      select to_char(x.found_at at time zone 'Asia/Shanghai', 'YYYY-MM') as month, count(*)::int as n
+      from (${sub}) x group by 1`,
+    closedTrend: sql<{ month: string; n: number }>`
+      select to_char(x.closed_at at time zone 'Asia/Shanghai', 'YYYY-MM') as month, count(*)::int as n
+      from (${sub}) x where x.status = 'closed' and x.closed_at is not null group by 1`,
+  };
+}
+
 export function statsRoutes(app: FastifyInstance, p: Platform) {
   const r = zod(app);
 
@@ -92,39 +146,12 @@ export function statsRoutes(app: FastifyInstance, p: Platform) {
       requirePermission(ctx.actor, 'hazard.read');
       const { groupBy, limit, ...filters } = req.query;
       const today = localDate(ctx.now);
-      const sub = scopedHazards(p.db, ctx.actor, filters, today).select([
-        'hazards.id',
-        'hazards.status',
-        'hazards.level',
-        'hazards.found_at',
-        'hazards.closed_at',
-        'hazards.deadline',
-        'hazards.ever_overdue',
-        'hazards.enterprise_id',
-        'enterprises.name as enterprise_name',
-        'enterprises.department_ids',
-        townshipSql().as('township_code'),
-      ]);
-      const key =
-        groupBy === 'enterprise'
-          ? sql`x.enterprise_id::text`
-          : groupBy === 'department'
-            ? sql`d.id::text`
-            : sql`x.township_code`;
-      const join = groupBy === 'department' ? sql`cross join lateral unnest(x.department_ids) as d(id)` : sql``;
-      const trendFrom = filters.from ?? `${addDays(today, -334).slice(0, 7)}-01`;
-      const trendTo = filters.to ?? today;
+      const q = statsQueries(p.db, ctx.actor, filters, groupBy, limit, today);
       const [totals, groups, foundTrend, closedTrend] = await Promise.all([
-        sql<MetricRow>`select ${metrics(today)} from (${sub}) x`.execute(p.db),
-        sql<MetricRow & { key: string }>`
-          select ${key} as key, ${metrics(today)} from (${sub}) x ${join}
-          group by 1 order by found desc, key limit ${limit}`.execute(p.db),
-        sql<{ month: string; n: number }>`
-          select to_char(x.found_at at time zone 'Asia/Shanghai', 'YYYY-MM') as month, count(*)::int as n
-          from (${sub}) x group by 1`.execute(p.db),
-        sql<{ month: string; n: number }>`
-          select to_char(x.closed_at at time zone 'Asia/Shanghai', 'YYYY-MM') as month, count(*)::int as n
-          from (${sub}) x where x.status = 'closed' and x.closed_at is not null group by 1`.execute(p.db),
+        q.totals.execute(p.db),
+        q.groups.execute(p.db),
+        q.foundTrend.execute(p.db),
+        q.closedTrend.execute(p.db),
       ]);
       const keys = groups.rows.map((g) => g.key).filter(Boolean);
       const names = new Map<string, string>();
@@ -164,7 +191,7 @@ export function statsRoutes(app: FastifyInstance, p: Platform) {
           },
         ),
         groups: groups.rows.map((g) => ({ key: g.key, name: names.get(g.key) ?? g.key, ...present(g) })),
-        trend: monthsBetween(trendFrom, trendTo).map((month) => ({
+        trend: monthsBetween(q.trendFrom, q.trendTo).map((month) => ({
           month,
           found: found.get(month) ?? 0,
           closed: closed.get(month) ?? 0,

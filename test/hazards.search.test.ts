@@ -1,0 +1,140 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchSql } from '../src/server/modules/hazards/hazards.repo.js';
+import { DATABASES, makeEnterprise, startTestEnv, type TestEnv } from './harness.js';
+import { day, type HazardWorld, type Headers, hazardWorld, newHazard } from './hazards-fixtures.js';
+
+/**
+ * Free-text search on the hazard list: q is a case-insensitive substring of the code, place or description, or of
+ * the enterprise's name, at every length (1, 2, ≥ 3 characters take different index paths — migration 0010).
+ */
+describe.each(DATABASES)('hazard search on $name', (dbc) => {
+  let env: TestEnv;
+  let w: HazardWorld;
+  const h: Record<string, { id: string; code: string }> = {};
+
+  beforeAll(async () => {
+    env = await startTestEnv(dbc);
+    w = await hazardWorld(env);
+    // An enterprise whose name carries a term the hazards' own texts do not: found through the name.
+    const named = await makeEnterprise(env.p, {
+      regionCode: w.a.village,
+      name: `晋阳瓦斯治理煤业有限公司${Date.now() % 1000}`,
+    });
+    const deadline = day(env, 10);
+    const make = (enterpriseId: string, place: string, description: string) =>
+      newHazard(env, w.u.county.headers, {
+        enterpriseId,
+        place,
+        description,
+        source: 'inspection',
+        rectification: { deadline },
+      });
+    h.gas = await make(w.entA.id, '3号采煤工作面', '井下瓦斯监测探头失效');
+    h.power = await make(w.entA.id, '配电室', '配电箱未接地，存在触电风险');
+    h.latin = await make(w.entA.id, 'Warehouse B', 'Fire EXTINGUISHER expired');
+    h.fire = await make(w.entB.id, '一号仓库', '消防通道堵塞');
+    h.named = await make(named.id, '大门', '安全出口标识缺失');
+    h.percent = await make(w.entA.id, '回风巷', '通风量仅达设计值的80%');
+  });
+  afterAll(() => env?.close());
+
+  async function search(headers: Headers, q: string) {
+    const res = await env.app.inject({ url: `/api/hazards?${new URLSearchParams({ q, pageSize: '100' })}`, headers });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as { items: { id: string }[]; total: number };
+    // The count and the page agree (everything fits on one page here).
+    expect(body.total).toBe(body.items.length);
+    const ids = new Set(body.items.map((i) => i.id));
+    return Object.keys(h)
+      .filter((k) => ids.has(h[k]?.id ?? ''))
+      .sort();
+  }
+
+  it('finds three or more characters of Chinese text in the description or the place', async () => {
+    expect(await search(w.u.county.headers, '瓦斯监测')).toEqual(['gas']);
+    expect(await search(w.u.county.headers, '未接地')).toEqual(['power']);
+    expect(await search(w.u.county.headers, '采煤工作')).toEqual(['gas']);
+    expect(await search(w.u.county.headers, '消防通道堵')).toEqual(['fire']);
+    expect(await search(w.u.county.headers, '消防通道畅通')).toEqual([]);
+  });
+
+  it('finds two-character words (the bigram path), once per hazard, and never across two fields', async () => {
+    // 瓦斯: a description, and an enterprise's name.
+    expect(await search(w.u.county.headers, '瓦斯')).toEqual(['gas', 'named']);
+    // 配电 is in both the place and the description of one hazard: listed once.
+    expect(await search(w.u.county.headers, '配电')).toEqual(['power']);
+    expect(await search(w.u.county.headers, '斯监')).toEqual(['gas']);
+    expect(await search(w.u.county.headers, '号仓')).toEqual(['fire']);
+    // 一号仓库 + 消防通道堵塞: 库消 would only exist across the place/description boundary.
+    expect(await search(w.u.county.headers, '库消')).toEqual([]);
+    expect(await search(w.u.county.headers, '0%')).toEqual(['percent']);
+  });
+
+  it('matches Latin text case-insensitively and takes LIKE wildcards literally', async () => {
+    expect(await search(w.u.county.headers, 'extinguisher')).toEqual(['latin']);
+    expect(await search(w.u.county.headers, 'FIRE ext')).toEqual(['latin']);
+    expect(await search(w.u.county.headers, 'warehouse b')).toEqual(['latin']);
+    expect(await search(w.u.county.headers, '%')).toEqual(['percent']);
+    expect(await search(w.u.county.headers, '_')).toEqual([]);
+    expect(await search(w.u.county.headers, '80\\%')).toEqual([]);
+  });
+
+  it('finds a hazard by its code, whole or in part, in any case', async () => {
+    const code = h.fire?.code ?? '';
+    expect(await search(w.u.county.headers, code)).toEqual(['fire']);
+    expect(await search(w.u.county.headers, code.toLowerCase())).toEqual(['fire']);
+    expect(await search(w.u.county.headers, `  ${code}  `)).toEqual(['fire']);
+    // The six-digit serial alone (a code is YH-<year>-<6 digits>; serials are unique within a year).
+    expect(await search(w.u.county.headers, code.slice(-6))).toEqual(['fire']);
+  });
+
+  it('finds one-character terms and the enterprise name', async () => {
+    expect(await search(w.u.county.headers, '巷')).toEqual(['percent']);
+    expect(await search(w.u.county.headers, '晋阳瓦斯治理')).toEqual(['named']);
+    expect(await search(w.u.county.headers, '治理')).toEqual(['named']);
+  });
+
+  it('searches only within the caller’s scope, in the page and in the count', async () => {
+    expect(await search(w.u.townA.headers, '瓦斯')).toEqual(['gas', 'named']);
+    expect(await search(w.u.townB.headers, '瓦斯')).toEqual([]);
+    expect(await search(w.u.townB.headers, '消防')).toEqual(['fire']);
+    expect(await search(w.u.townA.headers, '消防')).toEqual([]);
+    expect(await search(w.u.entAdmin.headers, '配电')).toEqual(['power']);
+    expect(await search(w.u.entAdmin.headers, '治理')).toEqual([]);
+    // A filter and the search together.
+    const res = await env.app.inject({
+      url: `/api/hazards?${new URLSearchParams({ q: '瓦斯', enterpriseId: w.entA.id })}`,
+      headers: w.u.county.headers,
+    });
+    expect(res.json().items.map((i: { id: string }) => i.id)).toEqual([h.gas?.id]);
+  });
+
+  it('rejects a search term longer than 100 characters', async () => {
+    const res = await env.app.inject({ url: `/api/hazards?q=${'瓦'.repeat(101)}`, headers: w.u.county.headers });
+    expect(res.statusCode).toBe(400);
+  });
+
+  /** The plan for `select id from hazards where <search>` with sequential scans priced out. */
+  async function plan(q: string): Promise<string> {
+    const cond = searchSql(q);
+    if (!cond) throw new Error('blank');
+    return env.p.db.transaction().execute(async (trx) => {
+      await sql`set local enable_seqscan = off`.execute(trx);
+      const r = await sql<{ 'QUERY PLAN': string }>`explain select hazards.id from hazards where ${cond}`.execute(trx);
+      return r.rows.map((x) => x['QUERY PLAN']).join('\n');
+    });
+  }
+
+  it('is answered from the indexes: trigrams for three characters and more, bigrams for two', async () => {
+    const three = await plan('未接地');
+    expect(three).toContain('hazards_search');
+    expect(three).toContain('hazards_enterprise');
+    expect(three).not.toContain('Seq Scan');
+    const code = await plan('000123');
+    expect(code).toContain('hazards_search');
+    const two = await plan('瓦斯');
+    expect(two).toContain('hazards_bigrams');
+    expect(two).not.toContain('Seq Scan');
+  });
+});
