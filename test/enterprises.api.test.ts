@@ -415,6 +415,13 @@ describe.each(DATABASES)('enterprises API on $name', (dbc) => {
       expect(await list('q=FMMY')).toEqual([ids.fm]);
       expect(await list('q=lqhg')).toEqual([ids.lq]);
       expect(await list('q=zzzz')).toEqual([]);
+      // One and two characters (no trigram): the n-gram index, same meaning as a substring match.
+      expect(await list(`q=${encodeURIComponent('凤')}`)).toEqual([ids.fm]);
+      expect(await list(`q=${encodeURIComponent('鸣煤')}`)).toEqual([ids.fm]);
+      expect(new Set(await list(`q=${encodeURIComponent('公司')}`))).toEqual(new Set([ids.fm, ids.lq, ids.yc]));
+      expect(await list('q=FM')).toEqual([ids.fm]);
+      expect(await list('q=hg')).toEqual([ids.lq]);
+      expect(await list(`q=${encodeURIComponent('凤化')}`)).toEqual([]);
       // LIKE wildcards are literal.
       expect(await list('q=%25')).toEqual([]);
       expect(await list('q=_')).toEqual([]);
@@ -424,6 +431,11 @@ describe.each(DATABASES)('enterprises API on $name', (dbc) => {
         .where('id', '=', ids.yc)
         .executeTakeFirstOrThrow();
       expect(await list(`q=${code.code}`)).toEqual([ids.yc]);
+    });
+
+    it('finds nothing under a region code that does not exist', async () => {
+      const res = await inject('GET', '/api/enterprises?regionCode=149999999999', admin);
+      expect(res.json()).toMatchObject({ items: [], total: 0 });
     });
 
     it('filters by region subtree, sector, department, scale, status and flags', async () => {
@@ -460,6 +472,21 @@ describe.each(DATABASES)('enterprises API on $name', (dbc) => {
       expect((page.json().items as { id: string }[]).map((i) => i.id)).toEqual([ids.yc]);
       expect((await inject('GET', '/api/enterprises?sort=password_hash', admin)).statusCode).toBe(400);
     });
+  });
+
+  it("keeps a list's total true to writes the moment they commit (totals are cached briefly)", async () => {
+    const t = await makeTownship(env.p);
+    const total = async (q = '') =>
+      (await inject('GET', `/api/enterprises?regionCode=${t.town}${q}`, admin)).json().total as number;
+    expect(await total()).toBe(0);
+    const created = await inject('POST', '/api/enterprises', admin, body(t.village));
+    expect(created.statusCode, created.body).toBe(201);
+    expect(await total()).toBe(1);
+    expect(await total('&isKey=true')).toBe(0);
+    const e = created.json() as { id: string; version: number };
+    const patched = await inject('PATCH', `/api/enterprises/${e.id}`, admin, { version: e.version, isKey: true });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect(await total('&isKey=true')).toBe(1);
   });
 
   it('shows licences with their expiry state in the detail', async () => {

@@ -14,6 +14,7 @@ import { SYSTEM_ACTOR } from '../src/server/platform/authz/actor.js';
 import { fixedClock } from '../src/server/platform/clock.js';
 import { loadConfig } from '../src/server/platform/config.js';
 import { openDatabase } from '../src/server/platform/db/client.js';
+import { ENTERPRISE_COUNTS } from '../src/server/platform/db/count-cache.js';
 import { migrate } from '../src/server/platform/db/migrate.js';
 import { formatCode, nextSequence } from '../src/server/platform/db/sequences.js';
 import { createPlatform, type Platform } from '../src/server/platform/platform.js';
@@ -181,9 +182,11 @@ export async function makeEnterprise(p: Platform, over: Partial<EnterpriseCreate
     status: 'operating',
     ...over,
   };
-  return p.transaction((tx) =>
-    createEnterprise(tx, { actor: SYSTEM_ACTOR, ip: '127.0.0.1', now: p.clock.now() }, input),
-  );
+  // Like the routes, announce the write so cached list totals drop (platform/db/count-cache.ts).
+  return p.transaction((tx, after) => {
+    after(() => p.counts.changed(ENTERPRISE_COUNTS));
+    return createEnterprise(tx, { actor: SYSTEM_ACTOR, ip: '127.0.0.1', now: p.clock.now() }, input);
+  });
 }
 
 export async function makeUser(

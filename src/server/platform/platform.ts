@@ -4,6 +4,7 @@ import { type AuthService, createAuthService } from './auth/auth.service.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { type Database, type Db, openDatabase, type Tx } from './db/client.js';
+import { type CountCache, createCountCache } from './db/count-cache.js';
 import { createFileService, type FileService, localBlobStore } from './files/files.js';
 import { createJobRunner, type JobRunner } from './jobs/jobs.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -28,6 +29,8 @@ export interface Platform {
   files: FileService;
   auth: AuthService;
   jobs: JobRunner;
+  /** Short-lived list totals, dropped on writes (db/count-cache.ts). */
+  counts: CountCache;
   startedAt: Date;
   /** One transaction per use case; `after` callbacks (notifications, live events) run only after commit. */
   transaction<T>(fn: (tx: Tx, after: (cb: () => void) => void) => Promise<T>): Promise<T>;
@@ -51,8 +54,9 @@ export async function createPlatform(config: Config, opts: PlatformOptions = {})
   if (config.NOTIFY_WEBHOOK_URL) senders.push(webhookSender(config.NOTIFY_WEBHOOK_URL, db, log));
   const notifier = createNotifier({ bus, senders, log });
   const files = createFileService({ db, store: localBlobStore(path.join(config.dataDir, 'files')), clock });
-  const auth = createAuthService({ db, clock, config });
+  const auth = createAuthService({ db, clock, config, bus });
   const jobs = createJobRunner({ db, log, clock, metrics });
+  const counts = createCountCache(bus);
   return {
     config,
     database,
@@ -65,6 +69,7 @@ export async function createPlatform(config: Config, opts: PlatformOptions = {})
     files,
     auth,
     jobs,
+    counts,
     startedAt: new Date(),
     async transaction(fn) {
       const callbacks: (() => void)[] = [];
@@ -79,6 +84,7 @@ export async function createPlatform(config: Config, opts: PlatformOptions = {})
       return result;
     },
     async close() {
+      counts.close();
       await jobs.stop();
       await bus.close();
       await database.close();

@@ -15,29 +15,53 @@ export interface EnterpriseFilters {
   hasMajorHazard?: boolean | undefined;
 }
 
+/** Filters ready for SQL: the region code resolved to its path (null: no such region, so no rows). */
+export interface ResolvedFilters extends Omit<EnterpriseFilters, 'regionCode'> {
+  regionPath?: string | null | undefined;
+}
+
 export const SORTABLE = ['updated_at', 'name', 'code', 'employees', 'created_at'] as const;
 export type SortKey = (typeof SORTABLE)[number];
 
+/**
+ * Looks the region filter's path up first, so the list query carries it as a constant: `region_path LIKE
+ * '/…/%'` with a constant pattern can use the btree index, a pattern computed by a subquery cannot.
+ */
+export async function resolveFilters(db: Executor, f: EnterpriseFilters): Promise<ResolvedFilters> {
+  const { regionCode, ...rest } = f;
+  if (!regionCode) return rest;
+  const r = await db.selectFrom('regions').select('path').where('code', '=', regionCode).executeTakeFirst();
+  return { ...rest, regionPath: r?.path ?? null };
+}
+
+/** Terms this short have no trigram; the n-gram column (migration 0011) answers them. */
+const SHORT_TERM = 2;
+
 /** Every read of enterprises starts here: the actor's scope is part of the SQL, then the filters. */
-export function scopedEnterprises(db: Executor, actor: Actor, f: EnterpriseFilters = {}) {
+export function scopedEnterprises(db: Executor, actor: Actor, f: ResolvedFilters = {}) {
   let q = db.selectFrom('enterprises').where(enterpriseScope(actor));
-  if (f.q) {
-    const term = f.q.trim();
-    const like = `%${escapeLike(term)}%`;
+  const term = f.q?.trim();
+  if (term) {
+    const prefix = `${escapeLike(term)}%`;
+    // Each branch must be indexable or PostgreSQL cannot OR the bitmaps and scans the whole table instead.
     q = q.where((eb) =>
       eb.or([
-        eb('enterprises.name', 'ilike', like),
-        eb('enterprises.credit_code', 'like', `${escapeLike(term.toUpperCase())}%`),
-        eb('enterprises.code', 'ilike', `${escapeLike(term)}%`),
-        eb('enterprises.name_initials', 'like', `%${escapeLike(term.toLowerCase())}%`),
+        [...term].length <= SHORT_TERM
+          ? eb('enterprises.search_ngrams', '@>', sql<string[]>`array[${term.toLowerCase()}]::text[]`)
+          : eb.or([
+              eb('enterprises.name', 'ilike', `%${escapeLike(term)}%`),
+              eb('enterprises.name_initials', 'like', `%${escapeLike(term.toLowerCase())}%`),
+            ]),
+        eb('enterprises.credit_code', 'like', prefix.toUpperCase()),
+        eb('enterprises.code', 'ilike', prefix),
       ]),
     );
   }
-  if (f.regionCode) {
-    const code = f.regionCode;
-    q = q.where(
-      sql<boolean>`enterprises.region_path like (select replace(replace(path, '_', '\\_'), '%', '\\%') || '%' from regions where code = ${code})`,
-    );
+  if (f.regionPath !== undefined) {
+    q =
+      f.regionPath === null
+        ? q.where(sql<boolean>`false`)
+        : q.where('enterprises.region_path', 'like', `${escapeLike(f.regionPath)}%`);
   }
   // Array containment (not `x = any(col)`), so the GIN indexes on sectors and department_ids can answer.
   if (f.sector) q = q.where(sql<boolean>`enterprises.sectors @> array[${f.sector}]::text[]`);

@@ -10,13 +10,15 @@ import {
 } from '../../../core/enterprise.js';
 import { audit } from '../../platform/audit/audit.js';
 import { requirePermission } from '../../platform/authz/actor.js';
+import { scopeKey } from '../../platform/authz/scope.js';
+import { ENTERPRISE_COUNTS } from '../../platform/db/count-cache.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { zod } from '../../platform/http/app.js';
 import { ctxOf } from '../../platform/http/context.js';
 import { boolParam, listParam, pageQuery } from '../../platform/http/pagination.js';
 import type { Platform } from '../../platform/platform.js';
 import { columnHeader, exportWorkbook, readImport, templateWorkbook } from './enterprises.excel.js';
-import { findEnterprise, LIST_COLUMNS, SORTABLE, scopedEnterprises } from './enterprises.repo.js';
+import { findEnterprise, LIST_COLUMNS, resolveFilters, SORTABLE, scopedEnterprises } from './enterprises.repo.js';
 import { createEnterprise, enterpriseSummary, presentEnterprise, updateEnterprise } from './enterprises.service.js';
 
 const filterQuery = {
@@ -61,7 +63,8 @@ export function enterpriseRoutes(app: FastifyInstance, p: Platform) {
       const ctx = ctxOf(req);
       requirePermission(ctx.actor, 'enterprise.read');
       const { page, pageSize, sort, order, ...filters } = req.query;
-      const base = scopedEnterprises(p.db, ctx.actor, filters);
+      const resolved = await resolveFilters(p.db, filters);
+      const base = scopedEnterprises(p.db, ctx.actor, resolved);
       const [items, total] = await Promise.all([
         base
           .select(LIST_COLUMNS)
@@ -70,9 +73,12 @@ export function enterpriseRoutes(app: FastifyInstance, p: Platform) {
           .limit(pageSize)
           .offset((page - 1) * pageSize)
           .execute(),
-        base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+        p.counts.get(ENTERPRISE_COUNTS, `${scopeKey(ctx.actor)} ${JSON.stringify(resolved)}`, async () => {
+          const r = await base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+          return r.n;
+        }),
       ]);
-      return { items, total: total.n, page, pageSize };
+      return { items, total, page, pageSize };
     },
   );
 
@@ -81,7 +87,10 @@ export function enterpriseRoutes(app: FastifyInstance, p: Platform) {
     { schema: { tags: ['enterprises'], body: enterpriseCreateSchema } },
     async (req, reply) => {
       const ctx = ctxOf(req);
-      const row = await p.transaction((tx) => createEnterprise(tx, ctx, req.body));
+      const row = await p.transaction((tx, after) => {
+        after(() => p.counts.changed(ENTERPRISE_COUNTS));
+        return createEnterprise(tx, ctx, req.body);
+      });
       return reply.status(201).send(presentEnterprise(row));
     },
   );
@@ -92,7 +101,7 @@ export function enterpriseRoutes(app: FastifyInstance, p: Platform) {
     async (req) => {
       const ctx = ctxOf(req);
       requirePermission(ctx.actor, 'enterprise.read');
-      const rows = await scopedEnterprises(p.db, ctx.actor, req.query)
+      const rows = await scopedEnterprises(p.db, ctx.actor, await resolveFilters(p.db, req.query))
         .select(['id', 'name', 'primary_sector', 'is_key', 'has_major_hazard', 'status', 'lng', 'lat'])
         .where('lng', 'is not', null)
         .where('lat', 'is not', null)
@@ -121,7 +130,7 @@ export function enterpriseRoutes(app: FastifyInstance, p: Platform) {
     async (req, reply) => {
       const ctx = ctxOf(req);
       requirePermission(ctx.actor, 'enterprise.export');
-      const rows = await scopedEnterprises(p.db, ctx.actor, req.query)
+      const rows = await scopedEnterprises(p.db, ctx.actor, await resolveFilters(p.db, req.query))
         .innerJoin('regions', 'regions.code', 'enterprises.region_code')
         .innerJoin('sectors', 'sectors.code', 'enterprises.primary_sector')
         .select([
@@ -189,7 +198,8 @@ export function enterpriseRoutes(app: FastifyInstance, p: Platform) {
         });
       }
       // All rows in one transaction: a row that fails on the database (duplicate code, out of scope) undoes all.
-      const created = await p.transaction(async (tx) => {
+      const created = await p.transaction(async (tx, after) => {
+        after(() => p.counts.changed(ENTERPRISE_COUNTS));
         const ids: string[] = [];
         for (const [i, row] of rows.entries()) {
           try {
@@ -270,7 +280,10 @@ export function enterpriseRoutes(app: FastifyInstance, p: Platform) {
     async (req) => {
       const ctx = ctxOf(req);
       if (!/^[0-9a-f-]{36}$/i.test(req.params.id)) throw notFound('enterprise');
-      const row = await p.transaction((tx) => updateEnterprise(tx, ctx, req.params.id, req.body));
+      const row = await p.transaction((tx, after) => {
+        after(() => p.counts.changed(ENTERPRISE_COUNTS));
+        return updateEnterprise(tx, ctx, req.params.id, req.body);
+      });
       return presentEnterprise(row);
     },
   );

@@ -2,7 +2,12 @@ import type { Platform } from '../../platform/platform.js';
 import { canSeeEnterprise } from './enterprises.repo.js';
 
 export { expiryReminderJob } from './enterprises.jobs.js';
-export { canSeeEnterprise, findEnterprise, scopedEnterprises } from './enterprises.repo.js';
+export {
+  canSeeEnterprise,
+  findEnterprise,
+  resolveFilters,
+  scopedEnterprises,
+} from './enterprises.repo.js';
 export { enterpriseRoutes } from './enterprises.routes.js';
 export { createEnterprise, presentEnterprise } from './enterprises.service.js';
 

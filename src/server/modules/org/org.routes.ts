@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { audit } from '../../platform/audit/audit.js';
 import { requirePermission } from '../../platform/authz/actor.js';
 import { enterpriseScope } from '../../platform/authz/scope.js';
+import { ENTERPRISE_COUNTS } from '../../platform/db/count-cache.js';
 import { AppError, notFound, staleVersion } from '../../platform/errors.js';
 import { zod } from '../../platform/http/app.js';
 import { ctxOf, requireActor } from '../../platform/http/context.js';
@@ -51,7 +52,9 @@ export function orgRoutes(app: FastifyInstance, p: Platform) {
           errors ? { errors } : undefined,
         );
       }
-      const count = await p.transaction(async (tx) => {
+      const count = await p.transaction(async (tx, after) => {
+        // Region paths of enterprises may have moved.
+        after(() => p.counts.changed(ENTERPRISE_COUNTS));
         const n = await upsertRegions(tx, rows);
         await audit(tx, ctx, { action: 'org.regions_imported', entityType: 'region', after: { count: n } });
         return n;
@@ -185,7 +188,8 @@ export function orgRoutes(app: FastifyInstance, p: Platform) {
       requirePermission(ctx.actor, 'org.manage');
       await assertSectors(req.body.sectors);
       const b = req.body;
-      const row = await p.transaction(async (tx) => {
+      const row = await p.transaction(async (tx, after) => {
+        after(() => p.counts.changed(ENTERPRISE_COUNTS));
         const d = await tx
           .insertInto('departments')
           .values({ code: b.code, name_zh: b.nameZh, name_en: b.nameEn, sectors: b.sectors })
@@ -218,7 +222,8 @@ export function orgRoutes(app: FastifyInstance, p: Platform) {
       requirePermission(ctx.actor, 'org.manage');
       const b = req.body;
       if (b.sectors) await assertSectors(b.sectors);
-      return p.transaction(async (tx) => {
+      return p.transaction(async (tx, afterCommit) => {
+        if (b.sectors) afterCommit(() => p.counts.changed(ENTERPRISE_COUNTS));
         const before = await tx
           .selectFrom('departments')
           .selectAll()

@@ -193,7 +193,7 @@ export function usersRoutes(app: FastifyInstance, p: Platform) {
       const ctx = ctxOf(req);
       requirePermission(ctx.actor, 'user.manage');
       const b = req.body;
-      return p.transaction(async (tx) => {
+      return p.transaction(async (tx, afterCommit) => {
         const before = await tx
           .selectFrom('users')
           .select(USER_FIELDS)
@@ -243,6 +243,7 @@ export function usersRoutes(app: FastifyInstance, p: Platform) {
           before,
           after,
         });
+        afterCommit(() => p.auth.forgetUser(before.id));
         return after;
       });
     },
@@ -269,7 +270,8 @@ export function usersRoutes(app: FastifyInstance, p: Platform) {
 
 export async function resetPassword(p: Platform, userId: string, password: string, ctx: Parameters<typeof audit>[1]) {
   const hash = await hashPassword(password);
-  await p.transaction(async (tx) => {
+  await p.transaction(async (tx, afterCommit) => {
+    afterCommit(() => p.auth.forgetUser(userId));
     await tx
       .updateTable('users')
       .set((eb) => ({

@@ -6,6 +6,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Executor } from '../db/client.js';
 import { AppError } from '../errors.js';
+import type { EventBus } from '../notifications/bus.js';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
 import { newSecret, sha256 } from './tokens.js';
 
@@ -64,10 +65,37 @@ export interface Authenticated {
   sessionId?: string;
 }
 
-export function createAuthService(deps: { db: Db; clock: Clock; config: Config }) {
-  const { db, clock, config } = deps;
+/** How long a resolved session is reused without asking the database again. */
+export const SESSION_CACHE_MS = 5_000;
+const SESSION_CACHE_MAX = 10_000;
+const FORGET_USER_EVENT = 'auth.forget-user';
+
+export function createAuthService(deps: { db: Db; clock: Clock; config: Config; bus?: EventBus }) {
+  const { db, clock, config, bus } = deps;
   const idleMs = config.SESSION_IDLE_MINUTES * 60_000;
   const absoluteMs = config.SESSION_ABSOLUTE_HOURS * 3_600_000;
+
+  const sessionCache = new Map<string, { auth: Authenticated; until: number; clockAt: number }>();
+  function remember(id: string, auth: Authenticated, now: Date) {
+    if (sessionCache.size >= SESSION_CACHE_MAX) {
+      const oldest = sessionCache.keys().next();
+      if (!oldest.done) sessionCache.delete(oldest.value);
+    }
+    sessionCache.set(id, { auth, until: performance.now() + SESSION_CACHE_MS, clockAt: now.getTime() });
+  }
+  function forgetLocally(userId: string) {
+    for (const [id, e] of sessionCache) if (e.auth.actor.userId === userId) sessionCache.delete(id);
+  }
+  /** Drops a user's cached sessions here and on every other instance (call after changing the user). */
+  function forgetUser(userId: string) {
+    forgetLocally(userId);
+    bus?.publish({ userIds: [], type: FORGET_USER_EVENT, data: { userId } });
+  }
+  bus?.subscribe((e) => {
+    if (e.type !== FORGET_USER_EVENT) return;
+    const userId = (e.data as { userId?: unknown } | null)?.userId;
+    if (typeof userId === 'string') forgetLocally(userId);
+  });
 
   async function recordFailure(username: string, ip: string, reason: string, userId: string | null) {
     const now = clock.now();
@@ -181,10 +209,20 @@ export function createAuthService(deps: { db: Db; clock: Clock; config: Config }
       return { token: secret, actor, mustChangePassword: user.must_change_password };
     },
 
-    /** Resolves a session cookie; touches last_seen at most once a minute. */
+    /**
+     * Resolves a session cookie; touches last_seen at most once a minute. A resolved session is kept for
+     * SESSION_CACHE_MS (real time, and no longer than that on the platform clock either), so a page's burst of
+     * requests costs one lookup; logout, password changes and user edits forget it at once on every instance
+     * (`forgetUser`, carried by the event bus), and anything else (a CLI reset while the server runs) is seen
+     * within that time.
+     */
     async fromSession(token: string): Promise<Authenticated | null> {
       const now = clock.now();
       const id = sha256(token);
+      const hit = sessionCache.get(id);
+      if (hit && performance.now() < hit.until && Math.abs(now.getTime() - hit.clockAt) < SESSION_CACHE_MS) {
+        return hit.auth;
+      }
       const row = await db
         .selectFrom('sessions')
         .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -196,13 +234,17 @@ export function createAuthService(deps: { db: Db; clock: Clock; config: Config }
       if (now.getTime() - row.last_seen_at.getTime() > 60_000) {
         await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
       }
-      return {
+      const auth: Authenticated = {
         actor: await actorForUser(db, row),
         mustChangePassword: row.must_change_password,
         via: 'session',
         sessionId: id,
       };
+      remember(id, auth, now);
+      return auth;
     },
+
+    forgetUser,
 
     async fromToken(token: string): Promise<Authenticated | null> {
       const row = await db
@@ -225,6 +267,8 @@ export function createAuthService(deps: { db: Db; clock: Clock; config: Config }
         await tx.updateTable('sessions').set({ revoked_at: now }).where('id', '=', sessionId).execute();
         await audit(tx, { actor, ip, now }, { action: 'auth.logout', entityType: 'user', entityId: actor.userId });
       });
+      sessionCache.delete(sessionId);
+      forgetUser(actor.userId);
     },
 
     async changePassword(actor: Actor, currentPassword: string, newPassword: string, ip: string) {
@@ -263,6 +307,7 @@ export function createAuthService(deps: { db: Db; clock: Clock; config: Config }
           { action: 'auth.password_changed', entityType: 'user', entityId: actor.userId },
         );
       });
+      forgetUser(actor.userId);
     },
 
     async createToken(actor: Actor, name: string, ip: string) {

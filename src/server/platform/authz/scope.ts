@@ -15,7 +15,8 @@ export function enterpriseScope(actor: Actor, alias = 'enterprises'): RawBuilder
       return sql<boolean>`true`;
     case 'department':
       return actor.departmentId
-        ? sql<boolean>`${actor.departmentId}::uuid = any(${sql.ref(`${alias}.department_ids`)})`
+        ? // Containment, not `= any(…)`: the GIN index on department_ids answers it.
+          sql<boolean>`${sql.ref(`${alias}.department_ids`)} @> array[${actor.departmentId}::uuid]`
         : sql<boolean>`false`;
     case 'region':
       return actor.regionPath
@@ -25,6 +26,20 @@ export function enterpriseScope(actor: Actor, alias = 'enterprises'): RawBuilder
       return actor.enterpriseId
         ? sql<boolean>`${sql.ref(`${alias}.id`)} = ${actor.enterpriseId}::uuid`
         : sql<boolean>`false`;
+  }
+}
+
+/** A string naming the actor's jurisdiction: equal keys see the same rows (for caching per scope). */
+export function scopeKey(actor: Actor): string {
+  switch (scopeKind(actor)) {
+    case 'county':
+      return 'county';
+    case 'department':
+      return `department:${actor.departmentId ?? ''}`;
+    case 'region':
+      return `region:${actor.regionPath ?? ''}`;
+    case 'enterprise':
+      return `enterprise:${actor.enterpriseId ?? ''}`;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
 
 /** Row types of the database, kept beside the migrations (one interface per table). */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -186,6 +186,8 @@ export interface EnterprisesTable {
   credit_code: string;
   name: string;
   name_initials: Generated<string>;
+  /** Every 1–2 character substring of lower(name) and name_initials (0011): short searches use its GIN index. */
+  search_ngrams: GeneratedAlways<string[]>;
   former_names: ColumnType<string[], string[] | undefined, string[]>;
   address: Generated<string>;
   region_code: string;

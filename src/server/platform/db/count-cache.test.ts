@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { localBus } from '../notifications/bus.js';
+import { createCountCache } from './count-cache.js';
+
+describe('count cache', () => {
+  it('reuses a total until its topic changes, here or on another instance', async () => {
+    const bus = localBus();
+    const here = createCountCache(bus);
+    const there = createCountCache(bus);
+    let counted = 0;
+    const count = async () => ++counted;
+    expect(await here.get('enterprises', 'county', count)).toBe(1);
+    expect(await here.get('enterprises', 'county', count)).toBe(1);
+    // Another key and another topic are counted on their own.
+    expect(await here.get('enterprises', 'region:/1/', count)).toBe(2);
+    expect(await here.get('hazards', 'county', count)).toBe(3);
+    expect(await there.get('enterprises', 'county', count)).toBe(4);
+    here.changed('enterprises');
+    expect(await here.get('enterprises', 'county', count)).toBe(5);
+    expect(await there.get('enterprises', 'county', count)).toBe(6);
+    // Only the changed topic is dropped.
+    expect(await here.get('hazards', 'county', count)).toBe(3);
+    here.close();
+    there.close();
+  });
+
+  it('answers but does not keep a total counted while a write landed', async () => {
+    const cache = createCountCache(localBus());
+    let counted = 0;
+    const racing = async () => {
+      counted += 1;
+      cache.changed('enterprises');
+      return counted;
+    };
+    expect(await cache.get('enterprises', 'k', racing)).toBe(1);
+    expect(await cache.get('enterprises', 'k', async () => 42)).toBe(42);
+    cache.close();
+  });
+});

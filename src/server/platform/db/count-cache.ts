@@ -1,0 +1,58 @@
+import type { EventBus } from '../notifications/bus.js';
+
+/** How long a list's total is reused when nothing announced a change. */
+export const COUNT_CACHE_MS = 5_000;
+const COUNT_CACHE_MAX = 5_000;
+const CHANGED_EVENT = 'counts.changed';
+
+/** Topic of totals over the enterprises table (every module lists enterprise-owned rows through its scope). */
+export const ENTERPRISE_COUNTS = 'enterprises';
+
+/**
+ * Totals of list queries, kept a few seconds. A list page shows "共 20,000 条" beside its 20 rows, and counting
+ * every matching row costs more than fetching the page; the same scope and filters ask again and again (each
+ * officer opening the list, each page turn). A total is reused for COUNT_CACHE_MS at most, and every write
+ * through a module's service calls `changed(topic)`, which drops that topic's totals here and, through the event
+ * bus, on every other instance — so a user sees their own writes at once and everyone else's within the bus's
+ * delay. Only writes that bypass the services (SQL by hand) wait out the few seconds.
+ */
+export function createCountCache(bus: EventBus) {
+  const entries = new Map<string, { n: number; until: number; generation: number }>();
+  const generations = new Map<string, number>();
+
+  function dropLocally(topic: string) {
+    generations.set(topic, (generations.get(topic) ?? 0) + 1);
+    for (const k of entries.keys()) if (k.startsWith(`${topic}\u0000`)) entries.delete(k);
+  }
+  const unsubscribe = bus.subscribe((e) => {
+    if (e.type === CHANGED_EVENT && typeof e.data === 'string') dropLocally(e.data);
+  });
+
+  return {
+    /** The total for `key` within `topic`: reused when fresh, else counted by `count` and kept. */
+    async get(topic: string, key: string, count: () => Promise<number>): Promise<number> {
+      const k = `${topic}\u0000${key}`;
+      const hit = entries.get(k);
+      if (hit && performance.now() < hit.until) return hit.n;
+      const generation = generations.get(topic) ?? 0;
+      const n = await count();
+      // A write that landed while counting makes this total suspect: answer it, do not keep it.
+      if ((generations.get(topic) ?? 0) === generation) {
+        if (entries.size >= COUNT_CACHE_MAX) {
+          const oldest = entries.keys().next();
+          if (!oldest.done) entries.delete(oldest.value);
+        }
+        entries.set(k, { n, until: performance.now() + COUNT_CACHE_MS, generation });
+      }
+      return n;
+    },
+    /** Rows of `topic` were written: forget its totals here and on every instance. */
+    changed(topic: string) {
+      dropLocally(topic);
+      bus.publish({ userIds: [], type: CHANGED_EVENT, data: topic });
+    },
+    close: unsubscribe,
+  };
+}
+
+export type CountCache = ReturnType<typeof createCountCache>;
