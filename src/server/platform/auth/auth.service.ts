@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Executor } from '../db/client.js';
 import { AppError } from '../errors.js';
-import type { EventBus } from '../notifications/bus.js';
+import { BUS_RECONNECTED, type EventBus } from '../notifications/bus.js';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
 import { newSecret, sha256 } from './tokens.js';
 
@@ -92,6 +92,8 @@ export function createAuthService(deps: { db: Db; clock: Clock; config: Config; 
     bus?.publish({ userIds: [], type: FORGET_USER_EVENT, data: { userId } });
   }
   bus?.subscribe((e) => {
+    // Revocations may have been missed while the bus was down.
+    if (e.type === BUS_RECONNECTED) sessionCache.clear();
     if (e.type !== FORGET_USER_EVENT) return;
     const userId = (e.data as { userId?: unknown } | null)?.userId;
     if (typeof userId === 'string') forgetLocally(userId);

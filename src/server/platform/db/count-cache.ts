@@ -1,4 +1,4 @@
-import type { EventBus } from '../notifications/bus.js';
+import { BUS_RECONNECTED, type EventBus } from '../notifications/bus.js';
 
 /** How long a list's total is reused when nothing announced a change. */
 export const COUNT_CACHE_MS = 5_000;
@@ -17,8 +17,11 @@ export const ENTERPRISE_COUNTS = 'enterprises';
  * delay. Only writes that bypass the services (SQL by hand) wait out the few seconds.
  */
 export function createCountCache(bus: EventBus) {
-  const entries = new Map<string, { n: number; until: number; generation: number }>();
+  const entries = new Map<string, { n: number; until: number }>();
   const generations = new Map<string, number>();
+  /** Bumped when the bus reconnects (announcements may have been missed): drops every topic at once. */
+  let epoch = 0;
+  const stamp = (topic: string) => `${epoch}.${generations.get(topic) ?? 0}`;
 
   function dropLocally(topic: string) {
     generations.set(topic, (generations.get(topic) ?? 0) + 1);
@@ -26,6 +29,11 @@ export function createCountCache(bus: EventBus) {
   }
   const unsubscribe = bus.subscribe((e) => {
     if (e.type === CHANGED_EVENT && typeof e.data === 'string') dropLocally(e.data);
+    // Announcements may have been missed while the bus was down: nothing kept can be trusted.
+    if (e.type === BUS_RECONNECTED) {
+      epoch += 1;
+      entries.clear();
+    }
   });
 
   return {
@@ -34,15 +42,15 @@ export function createCountCache(bus: EventBus) {
       const k = `${topic}\u0000${key}`;
       const hit = entries.get(k);
       if (hit && performance.now() < hit.until) return hit.n;
-      const generation = generations.get(topic) ?? 0;
+      const before = stamp(topic);
       const n = await count();
       // A write that landed while counting makes this total suspect: answer it, do not keep it.
-      if ((generations.get(topic) ?? 0) === generation) {
+      if (stamp(topic) === before) {
         if (entries.size >= COUNT_CACHE_MAX) {
           const oldest = entries.keys().next();
           if (!oldest.done) entries.delete(oldest.value);
         }
-        entries.set(k, { n, until: performance.now() + COUNT_CACHE_MS, generation });
+        entries.set(k, { n, until: performance.now() + COUNT_CACHE_MS });
       }
       return n;
     },
