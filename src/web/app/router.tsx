@@ -3,6 +3,7 @@ import { createBrowserRouter } from 'react-router';
 import type { Permission } from '../../core/roles';
 import { FullPageSpin, NotFoundPage, RequireAuth, RequirePermission } from './guards';
 import { AppLayout } from './layout/AppLayout';
+import '../modules/hazards/register';
 
 // Every page is its own chunk: the first load carries only the shell; ECharts and Leaflet load with their pages.
 const LoginPage = lazy(() => import('../modules/auth/pages/LoginPage'));
@@ -16,6 +17,15 @@ const EnterpriseDetailPage = lazy(() => import('../modules/enterprises/pages/Ent
 const OrgPage = lazy(() => import('../modules/org/pages/OrgPage'));
 const UsersPage = lazy(() => import('../modules/users/pages/UsersPage'));
 const AuditPage = lazy(() => import('../modules/audit/pages/AuditPage'));
+const HazardListPage = lazy(() => import('../modules/hazards/pages/HazardListPage'));
+const HazardKanbanPage = lazy(() => import('../modules/hazards/pages/HazardKanbanPage'));
+const HazardNewPage = lazy(() => import('../modules/hazards/pages/HazardNewPage'));
+const HazardDetailPage = lazy(() => import('../modules/hazards/pages/HazardDetailPage'));
+const MajorBoardPage = lazy(() => import('../modules/hazards/pages/MajorBoardPage'));
+const HazardFiguresPage = lazy(() => import('../modules/hazards/pages/HazardFiguresPage'));
+const TriagePage = lazy(() => import('../modules/hazards/pages/TriagePage'));
+const PublicReportPage = lazy(() => import('../modules/hazards/pages/PublicReportPage'));
+const PublicTrackPage = lazy(() => import('../modules/hazards/pages/PublicTrackPage'));
 
 function page(Component: LazyExoticComponent<ComponentType>, permission?: Permission) {
   const body = (
@@ -28,6 +38,9 @@ function page(Component: LazyExoticComponent<ComponentType>, permission?: Permis
 
 export const router = createBrowserRouter([
   { path: '/login', element: page(LoginPage) },
+  // Public (no login): 随手拍/举报 and the lookup by tracking code.
+  { path: '/report', element: page(PublicReportPage) },
+  { path: '/report/track', element: page(PublicTrackPage) },
   {
     element: <RequireAuth />,
     children: [
@@ -44,6 +57,13 @@ export const router = createBrowserRouter([
           { path: 'org', element: page(OrgPage, 'org.read') },
           { path: 'users', element: page(UsersPage, 'user.manage') },
           { path: 'audit', element: page(AuditPage, 'audit.read') },
+          { path: 'hazards', element: page(HazardListPage, 'hazard.read') },
+          { path: 'hazards/kanban', element: page(HazardKanbanPage, 'hazard.read') },
+          { path: 'hazards/board', element: page(MajorBoardPage, 'hazard.read') },
+          { path: 'hazards/figures', element: page(HazardFiguresPage, 'hazard.read') },
+          { path: 'hazards/reports', element: page(TriagePage, 'report.triage') },
+          { path: 'hazards/new', element: page(HazardNewPage, 'hazard.create') },
+          { path: 'hazards/:id', element: page(HazardDetailPage, 'hazard.read') },
           { path: 'account', element: page(AccountPage) },
           { path: '*', element: <NotFoundPage /> },
         ],

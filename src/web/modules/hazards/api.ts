@@ -1,0 +1,383 @@
+import type {
+  HazardAction,
+  HazardLevel,
+  HazardPath,
+  HazardSource,
+  HazardStatus,
+  RectificationPlan,
+} from '../../../core/hazards/workflow';
+import { api, type Query } from '../../shared/api';
+
+/**
+ * Hazard categories (隐患类别) as the server's `hazards.labels.ts` lists them (the server module is not importable
+ * from the browser; the API answers 400 for anything else, so a drift shows at once).
+ */
+export const HAZARD_CATEGORIES = [
+  'equipment',
+  'operation',
+  'environment',
+  'management',
+  'fire',
+  'electrical',
+  'occupational_health',
+  'emergency',
+  'other',
+] as const;
+export type HazardCategory = (typeof HAZARD_CATEGORIES)[number];
+
+export interface HazardListItem {
+  id: string;
+  code: string;
+  enterpriseId: string;
+  enterpriseName: string;
+  regionCode: string;
+  townshipCode: string | null;
+  townshipName: string | null;
+  place: string;
+  sector: string;
+  category: HazardCategory;
+  level: HazardLevel;
+  path: HazardPath;
+  status: HazardStatus;
+  source: HazardSource;
+  description: string;
+  finderName: string;
+  foundAt: string;
+  deadline: string | null;
+  daysLeft: number | null;
+  overdue: boolean;
+  pendingExtension: boolean;
+  catalogItemCode: string | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface HazardPage {
+  items: HazardListItem[];
+  total: number | null;
+  totalExact: boolean | null;
+  page: number;
+  pageSize: number;
+  nextCursor: string | null;
+}
+
+export interface FileRow {
+  id: string;
+  name: string;
+  mime: string;
+  size: number;
+}
+
+export interface HazardEvent {
+  id: string | number;
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  actorRole: string | null;
+  action: string;
+  from: HazardStatus | null;
+  to: HazardStatus | null;
+  data: Record<string, unknown> | null;
+}
+
+export interface HazardDetail {
+  id: string;
+  code: string;
+  enterpriseId: string;
+  place: string;
+  sector: string;
+  category: HazardCategory;
+  level: HazardLevel;
+  path: HazardPath;
+  status: HazardStatus;
+  description: string;
+  source: HazardSource;
+  finderSide: string;
+  finderName: string;
+  foundAt: string;
+  catalogItemCode: string | null;
+  majorBasis: string | null;
+  rectification: { measures: string; responsiblePerson: string; funds: string; deadline: string | null };
+  deadline: string | null;
+  daysLeft: number | null;
+  overdue: boolean;
+  everOverdue: boolean;
+  extension: { requested: boolean; pending: boolean; requestedDeadline: string | null; reason: string | null };
+  plan: RectificationPlan | null;
+  interimMeasures: string | null;
+  submission: { at: string | null; note: string | null };
+  verification: { verifierId: string | null; verifierName: string | null; opinion: string | null; at: string | null };
+  closedAt: string | null;
+  closedByName: string | null;
+  rejectedReason: string | null;
+  reportId: string | null;
+  campaignId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+  enterprise: {
+    id: string;
+    code: string;
+    name: string;
+    regionCode: string;
+    township: { code: string; name: string } | null;
+    principalName: string;
+    address: string;
+  };
+  catalogItem: { code: string; catalog: string; text_zh: string; text_en: string; basis: string } | null;
+  photos: FileRow[];
+  documents: FileRow[];
+  evidence: FileRow[];
+  allowedActions: HazardAction[];
+  escalations: { step: string; key: string; at: string; dueAt: string }[];
+  listings: {
+    id: string;
+    code: string;
+    reason: string;
+    status: 'active' | 'lifted';
+    hazardId: string | null;
+    listedAt: string;
+    public: boolean;
+    card: { color: 'yellow' | 'red'; status: string } | null;
+  }[];
+  summons: { id: string; status: string; createdAt: string; heldAt: string | null; note: string; version: number }[];
+  issuedDocuments: { id: string; kind: string; number: string; issuerUnit: string; issuedBy: string; at: string }[];
+  history: HazardEvent[];
+}
+
+export interface HazardFilters {
+  q?: string | undefined;
+  status?: HazardStatus[] | undefined;
+  level?: HazardLevel | undefined;
+  source?: HazardSource[] | undefined;
+  sector?: string | undefined;
+  regionCode?: string | undefined;
+  departmentId?: string | undefined;
+  enterpriseId?: string | undefined;
+  overdue?: boolean | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export const HAZARD_SORTS = ['created', 'deadline', 'found'] as const;
+export type HazardSort = (typeof HAZARD_SORTS)[number];
+
+export interface HazardListParams extends HazardFilters {
+  page: number;
+  pageSize: number;
+  sort: HazardSort;
+}
+
+export function hazardFilterQuery(f: HazardFilters): Query {
+  return {
+    q: f.q?.trim(),
+    status: f.status,
+    level: f.level,
+    source: f.source,
+    sector: f.sector,
+    regionCode: f.regionCode,
+    departmentId: f.departmentId,
+    enterpriseId: f.enterpriseId,
+    overdue: f.overdue,
+    from: f.from,
+    to: f.to,
+  };
+}
+
+export interface HazardCreate {
+  enterpriseId?: string;
+  place: string;
+  sector?: string;
+  category: HazardCategory;
+  level: HazardLevel;
+  catalogItemCode?: string;
+  majorBasis?: string;
+  description: string;
+  source: HazardSource;
+  finderName?: string;
+  photoFileIds: string[];
+  documentFileIds?: string[];
+  rectification?: { measures?: string; responsiblePerson?: string; funds?: string; deadline?: string };
+}
+
+export interface CatalogItem {
+  code: string;
+  catalog: string;
+  textZh: string;
+  textEn: string;
+  basis: string;
+  sectorCodes: string[];
+  active: boolean;
+}
+
+export interface MajorBoardItem {
+  id: string;
+  code: string;
+  status: HazardStatus;
+  enterprise: { id: string; name: string; lng: number | null; lat: number | null };
+  township: { code: string; name: string | null } | null;
+  place: string;
+  description: string;
+  sector: string;
+  catalogItemCode: string | null;
+  majorBasis: string | null;
+  plan: RectificationPlan | null;
+  interimMeasures: string | null;
+  deadline: string | null;
+  daysLeft: number | null;
+  overdue: boolean;
+  pendingExtension: boolean;
+  listing: { id: string; code: string; listedAt: string; reason: string; card: 'yellow' | 'red' | null } | null;
+  enterpriseListed: boolean;
+  pendingSummons: number;
+  foundAt: string;
+  version: number;
+}
+
+export interface MajorBoard {
+  asOf: string;
+  summary: { open: number; awaitingConfirmation: number; overdue: number; listed: number };
+  items: MajorBoardItem[];
+}
+
+export interface Figures {
+  found: number;
+  closed: number;
+  open: number;
+  rejected: number;
+  overdue: number;
+  overdueNow: number;
+  major: number;
+  majorOpen: number;
+  rectificationRate: number;
+  overdueRate: number;
+  avgDaysToClose: number | null;
+}
+
+export interface HazardStats {
+  asOf: string;
+  groupBy: 'township' | 'enterprise' | 'department';
+  totals: Figures;
+  groups: (Figures & { key: string; name: string })[];
+  trend: { month: string; found: number; closed: number }[];
+}
+
+export interface Listing {
+  id: string;
+  code: string;
+  enterpriseId: string;
+  enterpriseName: string;
+  hazardId: string | null;
+  hazardCode: string | null;
+  reason: string;
+  status: 'active' | 'lifted';
+  listedAt: string;
+  public: boolean;
+  card: { id: string; color: 'yellow' | 'red'; status: string } | null;
+  version: number;
+}
+
+export type ReportStatus = 'received' | 'transferred' | 'accepted' | 'rejected';
+export interface Report {
+  id: string;
+  kind: 'public' | 'employee';
+  status: ReportStatus;
+  text: string;
+  place: string;
+  enterpriseId: string | null;
+  enterpriseName: string;
+  regionCode: string | null;
+  sector: string | null;
+  departmentId: string | null;
+  anonymous: boolean;
+  contact: string | null;
+  reporterName: string | null;
+  contactVisible: boolean;
+  publicReply: string;
+  hazardId: string | null;
+  triagedBy: string | null;
+  triagedAt: string | null;
+  canTriage: boolean;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+export interface ReportDetail extends Report {
+  photos: FileRow[];
+  history: { at: string; actor_name: string | null; action: string; data: Record<string, unknown> | null }[];
+  reward: { kind: string; fineYuan: number | null; rewardYuan: number; decisionNumber: string | null } | null;
+  hazard: { id: string; code: string; status: HazardStatus; level: HazardLevel } | null;
+}
+
+export type PublicStatus = 'received' | 'processing' | 'accepted' | 'resolved' | 'rejected';
+export interface PublicLookup {
+  trackingCode: string;
+  status: PublicStatus;
+  reply: string;
+  receivedAt: string;
+  updatedAt: string;
+}
+
+export interface List<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export const HAZARD_KEYS = {
+  all: ['hazards'] as const,
+  list: (p: HazardListParams) => ['hazards', 'list', p] as const,
+  kanban: (f: HazardFilters) => ['hazards', 'kanban', f] as const,
+  detail: (id: string) => ['hazards', 'detail', id] as const,
+  board: (f: Query) => ['hazards', 'board', f] as const,
+  stats: (q: Query) => ['hazards', 'stats', q] as const,
+  catalog: (sector: string | undefined) => ['hazards', 'catalog', sector ?? ''] as const,
+  listings: (q: Query) => ['hazards', 'listings', q] as const,
+  reports: (q: Query) => ['hazards', 'reports', q] as const,
+  report: (id: string) => ['hazards', 'report', id] as const,
+};
+
+const enc = encodeURIComponent;
+
+export const hazardApi = {
+  list: (p: HazardListParams) =>
+    api<HazardPage>('/api/hazards', {
+      query: { ...hazardFilterQuery(p), page: p.page, pageSize: p.pageSize, sort: p.sort },
+    }),
+  get: (id: string) => api<HazardDetail>(`/api/hazards/${enc(id)}`),
+  create: (body: HazardCreate) =>
+    api<{ id: string; code: string; status: HazardStatus; version: number }>('/api/hazards', {
+      method: 'POST',
+      body,
+    }),
+  act: (id: string, body: { action: HazardAction; version: number } & Record<string, unknown>) =>
+    api<HazardDetail>(`/api/hazards/${enc(id)}/actions`, { method: 'POST', body }),
+  board: (q: Query) => api<MajorBoard>('/api/hazards/major-board', { query: q }),
+  stats: (q: Query) => api<HazardStats>('/api/hazards/stats', { query: q }),
+  catalog: (sector: string | undefined) => api<{ items: CatalogItem[] }>('/api/hazard-catalog', { query: { sector } }),
+  listings: (q: Query) => api<List<Listing>>('/api/hazard-listings', { query: q }),
+  reports: (q: Query) => api<List<Report>>('/api/reports', { query: q }),
+  report: (id: string) => api<ReportDetail>(`/api/reports/${enc(id)}`),
+  accept: (id: string, body: Record<string, unknown>) =>
+    api<{ report: ReportDetail; hazard: { id: string; code: string } }>(`/api/reports/${enc(id)}/accept`, {
+      method: 'POST',
+      body,
+    }),
+  transfer: (id: string, body: { version: number; departmentId: string; note: string }) =>
+    api<unknown>(`/api/reports/${enc(id)}/transfer`, { method: 'POST', body }),
+  rejectReport: (id: string, body: { version: number; reply: string }) =>
+    api<ReportDetail>(`/api/reports/${enc(id)}/reject`, { method: 'POST', body }),
+  /** Uploads one file (photo or document) and answers its id; the hazard references it afterwards. */
+  upload: async (file: File) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return api<FileRow>('/api/files', { method: 'POST', form });
+  },
+  publicReport: (form: FormData) => api<{ trackingCode: string }>('/api/public/reports', { method: 'POST', form }),
+  publicLookup: (code: string) => api<PublicLookup>(`/api/public/reports/${enc(code.trim())}`),
+};
+
+export const fileUrl = (id: string) => `/api/files/${enc(id)}`;
+export const thumbUrl = (id: string) => `/api/files/${enc(id)}/thumb`;
