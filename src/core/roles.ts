@@ -61,6 +61,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'monitoring.read',
     'supervision.read',
     'field.record',
+    // Photos of their field inspections (issue #4 §5).
+    'file.upload',
   ],
   dept_officer: [
     'enterprise.read',

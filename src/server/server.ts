@@ -4,6 +4,7 @@ import { enterpriseRoutes, expiryReminderJob, registerEnterpriseFiles } from './
 import { escalationJob, hazardsModuleRoutes, registerHazardFiles } from './modules/hazards/index.js';
 import { monitoringJobs, monitoringRoutes } from './modules/monitoring/index.js';
 import { orgRoutes } from './modules/org/index.js';
+import { fieldReminderJob, planRoutes, registerPlanFiles } from './modules/supervision-plans/index.js';
 import { usersRoutes } from './modules/users/index.js';
 import { auditRoutes } from './platform/audit/audit.routes.js';
 import { authCleanupJob } from './platform/auth/auth.jobs.js';
@@ -22,6 +23,7 @@ export function registerJobs(p: Platform) {
   p.jobs.register(expiryReminderJob(p));
   p.jobs.register(escalationJob(p));
   for (const job of monitoringJobs(p)) p.jobs.register(job);
+  p.jobs.register(fieldReminderJob(p));
 }
 
 /** The HTTP application: platform routes, then each module's routes. */
@@ -36,6 +38,7 @@ export async function buildServer(p: Platform, opts: { webRoot?: string | null }
   });
   registerEnterpriseFiles(p);
   registerHazardFiles(p);
+  registerPlanFiles(p);
   for (const routes of [
     systemRoutes,
     authRoutes,
@@ -47,6 +50,7 @@ export async function buildServer(p: Platform, opts: { webRoot?: string | null }
     enterpriseRoutes,
     hazardsModuleRoutes,
     monitoringRoutes,
+    planRoutes,
   ]) {
     routes(app, p);
   }

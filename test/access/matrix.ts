@@ -131,7 +131,8 @@ export const UPDATERS: readonly Role[] = [
   'town_officer',
   'enterprise_admin',
 ];
-export const UPLOADERS: readonly Role[] = ALL.filter((r) => r !== 'county_leader');
+/** Every role uploads: county leaders attach photos to their field inspections (issue #4 §5). */
+export const UPLOADERS: readonly Role[] = ALL;
 export const NOT_SYS: readonly Role[] = ALL.filter((r) => r !== 'sys_admin');
 /**
  * Scoped roles whose jurisdiction holds only this world's records. A department's scope also grows with every

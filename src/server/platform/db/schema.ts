@@ -618,6 +618,99 @@ export interface AlarmEventsTable {
   note: string | null;
 }
 
+// ── Plans and leaders' field work (migration 0006) ───────────────────────────────────────────────────────
+export interface InspectionPlansTable {
+  id: Generated<string>;
+  department_id: string;
+  year: number;
+  status: ColumnType<'draft' | 'approved', string | undefined, string>;
+  legal_workdays: number;
+  inspectors: number;
+  other_enforcement_days: number;
+  non_enforcement_days: number;
+  inspector_days_per_inspection: number;
+  capacity_days: number;
+  capacity: number;
+  uncovered: ColumnType<unknown[], string | undefined, string>;
+  tier_sources: ColumnType<Record<string, number>, string | undefined, string>;
+  created_by_id: string | null;
+  created_by_name: string;
+  approved_at: Timestamp | null;
+  approved_by_id: string | null;
+  approved_by_name: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface PlanVisitsTable {
+  id: Generated<string>;
+  plan_id: string;
+  enterprise_id: string;
+  department_id: string;
+  tier: 'low' | 'general' | 'high';
+  planned_date: string;
+  status: ColumnType<'planned' | 'done' | 'cancelled', string | undefined, string>;
+  source: ColumnType<'generated' | 'added', string | undefined, string>;
+  joint_visit_id: string | null;
+  done_on: string | null;
+  cancel_reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface JointVisitsTable {
+  id: Generated<string>;
+  enterprise_id: string;
+  planned_date: string;
+  department_ids: ColumnType<string[], string[], string[]>;
+  created_by_id: string | null;
+  created_by_name: string;
+  created_at: Timestamp;
+}
+
+export interface JointDecisionsTable {
+  proposal_key: string;
+  enterprise_id: string;
+  status: 'accepted' | 'declined';
+  visit_ids: ColumnType<string[], string[], string[]>;
+  department_ids: ColumnType<string[], string[], string[]>;
+  proposed_date: string;
+  joint_visit_id: string | null;
+  reason: string | null;
+  decided_by_id: string | null;
+  decided_by_name: string;
+  decided_at: Timestamp;
+}
+
+export interface FieldInspectionsTable {
+  id: Generated<string>;
+  user_id: string;
+  user_name: string;
+  role: string;
+  department_id: string | null;
+  inspected_on: string;
+  enterprise_id: string | null;
+  place: Generated<string>;
+  findings: string;
+  photo_file_ids: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: Timestamp;
+}
+
+export interface SafetyMeetingsTable {
+  id: Generated<string>;
+  kind: 'committee' | 'department';
+  department_id: string | null;
+  held_on: string;
+  title: string;
+  attendees: ColumnType<string[], string[], string[]>;
+  decisions: string;
+  recorded_by_id: string | null;
+  recorded_by_name: string;
+  created_at: Timestamp;
+}
+
 export interface DB {
   regions: RegionsTable;
   sectors: SectorsTable;
@@ -658,4 +751,10 @@ export interface DB {
   monitoring_dead_letters: MonitoringDeadLettersTable;
   alarms: AlarmsTable;
   alarm_events: AlarmEventsTable;
+  inspection_plans: InspectionPlansTable;
+  plan_visits: PlanVisitsTable;
+  joint_visits: JointVisitsTable;
+  joint_decisions: JointDecisionsTable;
+  field_inspections: FieldInspectionsTable;
+  safety_meetings: SafetyMeetingsTable;
 }
