@@ -3,6 +3,8 @@ import { createBrowserRouter } from 'react-router';
 import type { Permission } from '../../core/roles';
 import { FullPageSpin, NotFoundPage, RequireAuth, RequirePermission } from './guards';
 import { AppLayout } from './layout/AppLayout';
+// Modules' registrations (enterprise detail tabs): tiny files, the tabs themselves are lazy.
+import '../modules/monitoring/register';
 import '../modules/hazards/register';
 
 // Every page is its own chunk: the first load carries only the shell; ECharts and Leaflet load with their pages.
@@ -17,6 +19,12 @@ const EnterpriseDetailPage = lazy(() => import('../modules/enterprises/pages/Ent
 const OrgPage = lazy(() => import('../modules/org/pages/OrgPage'));
 const UsersPage = lazy(() => import('../modules/users/pages/UsersPage'));
 const AuditPage = lazy(() => import('../modules/audit/pages/AuditPage'));
+const MonitoringOverviewPage = lazy(() => import('../modules/monitoring/pages/MonitoringOverviewPage'));
+const AlarmsPage = lazy(() => import('../modules/monitoring/pages/AlarmsPage'));
+const AlarmDetailPage = lazy(() => import('../modules/monitoring/pages/AlarmDetailPage'));
+const EnterpriseMonitoringPage = lazy(() => import('../modules/monitoring/pages/EnterpriseMonitoringPage'));
+const PointPage = lazy(() => import('../modules/monitoring/pages/PointPage'));
+const QualityPage = lazy(() => import('../modules/monitoring/pages/QualityPage'));
 const HazardListPage = lazy(() => import('../modules/hazards/pages/HazardListPage'));
 const HazardKanbanPage = lazy(() => import('../modules/hazards/pages/HazardKanbanPage'));
 const HazardNewPage = lazy(() => import('../modules/hazards/pages/HazardNewPage'));
@@ -57,6 +65,12 @@ export const router = createBrowserRouter([
           { path: 'org', element: page(OrgPage, 'org.read') },
           { path: 'users', element: page(UsersPage, 'user.manage') },
           { path: 'audit', element: page(AuditPage, 'audit.read') },
+          { path: 'monitoring', element: page(MonitoringOverviewPage, 'monitoring.read') },
+          { path: 'monitoring/alarms', element: page(AlarmsPage, 'monitoring.read') },
+          { path: 'monitoring/alarms/:id', element: page(AlarmDetailPage, 'monitoring.read') },
+          { path: 'monitoring/enterprises/:id', element: page(EnterpriseMonitoringPage, 'monitoring.read') },
+          { path: 'monitoring/points/:id', element: page(PointPage, 'monitoring.read') },
+          { path: 'monitoring/quality', element: page(QualityPage, 'monitoring.read') },
           { path: 'hazards', element: page(HazardListPage, 'hazard.read') },
           { path: 'hazards/kanban', element: page(HazardKanbanPage, 'hazard.read') },
           { path: 'hazards/board', element: page(MajorBoardPage, 'hazard.read') },

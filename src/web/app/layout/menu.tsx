@@ -6,10 +6,13 @@ import {
   DashboardOutlined,
   EnvironmentOutlined,
   FireOutlined,
+  FundViewOutlined,
   KeyOutlined,
+  LineChartOutlined,
   NotificationOutlined,
   TeamOutlined,
   UserOutlined,
+  WarningOutlined,
 } from '@ant-design/icons';
 import type { MenuProps } from 'antd';
 import type { ReactNode } from 'react';
@@ -64,6 +67,27 @@ export const MENU: MenuEntry[] = [
     label: 'hazards.menu.triage',
     icon: <NotificationOutlined />,
     permission: 'report.triage',
+  },
+  {
+    key: 'monitoring',
+    path: '/monitoring',
+    label: 'monitoring.menu.overview',
+    icon: <FundViewOutlined />,
+    permission: 'monitoring.read',
+  },
+  {
+    key: 'monitoringAlarms',
+    path: '/monitoring/alarms',
+    label: 'monitoring.menu.alarms',
+    icon: <WarningOutlined />,
+    permission: 'monitoring.read',
+  },
+  {
+    key: 'monitoringQuality',
+    path: '/monitoring/quality',
+    label: 'monitoring.menu.quality',
+    icon: <LineChartOutlined />,
+    permission: 'monitoring.read',
   },
   { key: 'org', path: '/org', label: 'menu.org', icon: <TeamOutlined />, permission: 'org.read' },
   { key: 'users', path: '/users', label: 'menu.users', icon: <KeyOutlined />, permission: 'user.manage' },
