@@ -1,4 +1,5 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
+import { isUuid } from '../../../core/ids.js';
 import type { Actor } from '../../platform/authz/actor.js';
 import { enterpriseScope, escapeLike } from '../../platform/authz/scope.js';
 import type { Executor } from '../../platform/db/client.js';
@@ -99,12 +100,12 @@ export const LIST_COLUMNS = [
 
 /** One enterprise within scope, or undefined (the caller answers 404). */
 export function findEnterprise(db: Executor, actor: Actor, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return Promise.resolve(undefined);
+  if (!isUuid(id)) return Promise.resolve(undefined);
   return db.selectFrom('enterprises').selectAll().where('id', '=', id).where(enterpriseScope(actor)).executeTakeFirst();
 }
 
 export async function canSeeEnterprise(db: Executor, actor: Actor, id: string): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+  if (!isUuid(id)) return false;
   const r = await db
     .selectFrom('enterprises')
     .select('id')

@@ -8,6 +8,7 @@ import {
   enterpriseUpdateSchema,
   expiryState,
 } from '../../../core/enterprise.js';
+import { isUuid } from '../../../core/ids.js';
 import { audit } from '../../platform/audit/audit.js';
 import { requirePermission } from '../../platform/authz/actor.js';
 import { scopeKey } from '../../platform/authz/scope.js';
@@ -279,7 +280,7 @@ export function enterpriseRoutes(app: FastifyInstance, p: Platform) {
     { schema: { tags: ['enterprises'], params: z.object({ id: z.string() }), body: enterpriseUpdateSchema } },
     async (req) => {
       const ctx = ctxOf(req);
-      if (!/^[0-9a-f-]{36}$/i.test(req.params.id)) throw notFound('enterprise');
+      if (!isUuid(req.params.id)) throw notFound('enterprise');
       const row = await p.transaction((tx, after) => {
         after(() => p.counts.changed(ENTERPRISE_COUNTS));
         return updateEnterprise(tx, ctx, req.params.id, req.body);

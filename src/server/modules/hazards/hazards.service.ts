@@ -21,6 +21,7 @@ import {
   returnPayloadSchema,
   verifyPayloadSchema,
 } from '../../../core/hazards/index.js';
+import { isUuid } from '../../../core/ids.js';
 import { audit } from '../../platform/audit/audit.js';
 import type { Actor } from '../../platform/authz/actor.js';
 import { requirePermission, scopeKind } from '../../platform/authz/actor.js';
@@ -450,7 +451,7 @@ export async function actOnHazard(
   }
   const evidenceIds = [...new Set(evidence)];
   if (evidenceIds.length) {
-    if (!evidenceIds.every((x) => /^[0-9a-f-]{36}$/i.test(x))) throw invalid('evidenceFileIds', 'Not a file id');
+    if (!evidenceIds.every(isUuid)) throw invalid('evidenceFileIds', 'Not a file id');
     await deps.files.attach(tx, actor, evidenceIds, 'hazard', h.id, 'evidenceFileIds');
     set.evidence_file_ids = [...h.evidence_file_ids, ...evidenceIds];
   }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { FieldError } from '../../../core/errors.js';
+import { isUuid } from '../../../core/ids.js';
 import type { Actor } from '../../platform/authz/actor.js';
 import type { Executor, Tx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
@@ -18,8 +19,7 @@ export async function notify(tx: Tx, fx: Effects, input: NotificationInput, now:
   return stored.length;
 }
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string) => UUID.test(s);
+export { isUuid };
 
 export function fieldError(
   status: 400,

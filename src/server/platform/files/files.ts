@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
+import { isUuid } from '../../../core/ids.js';
 import type { Actor } from '../authz/actor.js';
 import type { Clock } from '../clock.js';
 import type { Db, Executor } from '../db/client.js';
@@ -154,7 +155,7 @@ export function createFileService(deps: { db: Db; store: BlobStore; clock: Clock
 
     /** A file, when the actor may see it; otherwise 404 (never 403). */
     async open(actor: Actor, id: string, thumb: boolean) {
-      if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('file');
+      if (!isUuid(id)) throw notFound('file');
       const f = await db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirst();
       if (!f || !(await canSee(actor, f))) throw notFound('file');
       if (thumb && !f.has_thumb) throw notFound('thumbnail');
