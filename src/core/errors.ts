@@ -23,6 +23,10 @@ export const ERROR_CODES = [
   'FORBIDDEN_ACTION',
   'MISSING_FIELD',
   'INVALID_FIELD',
+  // Rules of entry (supervision #4): scheduling refused with the rule named.
+  'QUIET_PERIOD',
+  'CAP_EXCEEDED',
+  'TOO_MANY_INSPECTORS',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -2,6 +2,7 @@ import { type Kysely, type Migration as KyselyMigration, Migrator, sql } from 'k
 import { m0001 } from './migrations/0001_foundation.js';
 import { m0002 } from './migrations/0002_enterprises.js';
 import { m0003 } from './migrations/0003_hazards.js';
+import { m0004 } from './migrations/0004_supervision.js';
 import { m0005 } from './migrations/0005_monitoring.js';
 import { m0006 } from './migrations/0006_plans.js';
 import { m0009 } from './migrations/0009_enterprise_search.js';
@@ -14,7 +15,7 @@ export interface Migration {
   statements: string[];
 }
 
-export const MIGRATIONS: Migration[] = [m0001, m0002, m0003, m0005, m0006, m0009, m0010, m0011];
+export const MIGRATIONS: Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0009, m0010, m0011];
 
 /**
  * Applies pending migrations. Kysely's Migrator takes a PostgreSQL advisory lock for the whole run, so two

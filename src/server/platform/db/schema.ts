@@ -165,6 +165,257 @@ export interface SettingsTable {
   version: Generated<number>;
 }
 
+// ── Supervision: credit, rules of entry, inspections (migration 0004) ──────────────────────────────────
+type Tier = 'low' | 'general' | 'high';
+type Mode = 'commitment' | 'routine' | 'key';
+
+export interface EnterpriseCreditTable {
+  enterprise_id: string;
+  score: number;
+  tier: Tier;
+  mode: Mode;
+  score_tier: Tier;
+  contributions: Json<unknown[]>;
+  inputs: Json<Record<string, unknown>>;
+  computed_at: Timestamp;
+  reason: string;
+}
+
+export interface CreditAssessmentsTable {
+  id: Generated<string>;
+  seq: Generated<number>;
+  enterprise_id: string;
+  score: number;
+  tier: Tier;
+  mode: Mode;
+  score_tier: Tier;
+  forced_high: Json<{ zh: string; en: string } | null> | null;
+  direction: 'initial' | 'unchanged' | 'raised' | 'lowered';
+  change_zh: string;
+  change_en: string;
+  contributions: Json<unknown[]>;
+  inputs: Json<Record<string, unknown>>;
+  reason: string;
+  computed_at: Timestamp;
+}
+
+export interface AccidentsTable {
+  id: Generated<string>;
+  enterprise_id: string;
+  occurred_at: Timestamp;
+  kind: 'road_traffic' | 'fire' | 'other';
+  deaths: number;
+  serious_injuries: number;
+  direct_loss_yuan: number;
+  grade: 'ordinary' | 'larger' | 'major' | 'especially_major';
+  description: string;
+  recorded_by_id: string | null;
+  recorded_by_name: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface ViolationsTable {
+  id: Generated<string>;
+  enterprise_id: string;
+  occurred_on: string;
+  kind: 'command' | 'operation' | 'discipline' | 'other';
+  description: string;
+  inspection_id: string | null;
+  recorded_by_id: string | null;
+  recorded_by_name: string;
+  created_at: Timestamp;
+}
+
+export interface DishonestyListingsTable {
+  id: Generated<string>;
+  enterprise_id: string;
+  listed_on: string;
+  term_ends_on: string;
+  trigger: string;
+  reason: string;
+  decision_number: Generated<string>;
+  status: Generated<'active' | 'removed'>;
+  removed_at: Timestamp | null;
+  removed_by_name: string | null;
+  remove_reason: string | null;
+  created_by_name: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface EnterpriseEntryRulesTable {
+  enterprise_id: string;
+  override: Json<Record<string, unknown>>;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface ChecklistItemRow {
+  key: string;
+  text: string;
+  basis: string;
+  level: 'general' | 'major';
+  catalogItemCode: string | null;
+  category: string;
+}
+
+export interface ChecklistTemplatesTable {
+  id: Generated<string>;
+  code: string;
+  template_version: number;
+  sector: string;
+  title: string;
+  basis: Generated<string>;
+  items: Json<ChecklistItemRow[]>;
+  status: Generated<'active' | 'superseded' | 'withdrawn'>;
+  builtin: Generated<boolean>;
+  created_by_name: string;
+  created_at: Timestamp;
+}
+
+export interface InspectionChecklistRef {
+  templateId: string;
+  departmentId: string | null;
+}
+
+export interface InspectionSignature {
+  role: 'inspector' | 'enterprise';
+  name: string;
+  at: string;
+}
+
+export type InspectionStatusColumn = 'planned' | 'in_progress' | 'completed' | 'documents_issued' | 'cancelled';
+
+export interface InspectionsTable {
+  id: Generated<string>;
+  code: string;
+  enterprise_id: string;
+  kind: 'routine' | 'complaint' | 'accident' | 'order' | 'follow_up' | 'requested';
+  exempt: boolean;
+  exemption_reason: string | null;
+  planned_at: Timestamp;
+  planned_year: number;
+  started_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  department_ids: ColumnType<string[], string[] | undefined, string[]>;
+  town_code: string | null;
+  inspector_ids: ColumnType<string[], string[], string[]>;
+  unannounced: Generated<boolean>;
+  status: Generated<InspectionStatusColumn>;
+  checklist: Json<InspectionChecklistRef[]>;
+  summary: Generated<string>;
+  signatures: Json<InspectionSignature[]>;
+  compliant_count: Generated<number>;
+  non_compliant_count: Generated<number>;
+  not_applicable_count: Generated<number>;
+  cancel_reason: string | null;
+  created_by_id: string | null;
+  created_by_name: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface InspectionEventsTable {
+  id: Generated<number>;
+  inspection_id: string;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_name: string;
+  action: string;
+  from_status: string | null;
+  to_status: string | null;
+  data: Json<Record<string, unknown>>;
+}
+
+export interface InspectionVisitsTable {
+  id: Generated<number>;
+  inspection_id: string;
+  enterprise_id: string;
+  user_id: string;
+  user_name: string;
+  arrived_at: Timestamp;
+  left_at: Timestamp | null;
+  minutes: number | null;
+}
+
+export interface InspectionAnswersTable {
+  id: Generated<string>;
+  inspection_id: string;
+  template_id: string;
+  item_key: string;
+  result: 'compliant' | 'not_compliant' | 'not_applicable';
+  note: string;
+  photo_file_ids: ColumnType<string[], string[] | undefined, string[]>;
+  hazard_id: string | null;
+  answered_by_id: string | null;
+  answered_by_name: string;
+  answered_at: Timestamp;
+}
+
+export interface QuizQuestionsTable {
+  id: Generated<string>;
+  sector: string;
+  type: 'single' | 'multiple' | 'true_false';
+  stem: string;
+  options: Json<{ key: string; text: string }[]>;
+  answer: Json<string | string[] | boolean>;
+  basis: string;
+  active: Generated<boolean>;
+  builtin: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface QuizSessionsTable {
+  id: Generated<string>;
+  inspection_id: string;
+  enterprise_id: string;
+  person_name: string;
+  person_role: 'principal' | 'safety_manager' | 'staff';
+  seed: string;
+  questions: Json<unknown[]>;
+  answers: Json<Record<string, unknown>> | null;
+  score: number | null;
+  passed: boolean | null;
+  pass_mark: number;
+  status: Generated<'open' | 'scored'>;
+  hazard_id: string | null;
+  created_by_name: string;
+  created_at: Timestamp;
+  scored_at: Timestamp | null;
+}
+
+export interface EnforcementDecisionsTable {
+  id: Generated<string>;
+  number: string;
+  inspection_id: string | null;
+  enterprise_id: string;
+  kind: 'warning' | 'fine' | 'suspension' | 'police_referral';
+  fine_yuan: number | null;
+  suspension_scope: string | null;
+  suspension_until: string | null;
+  legal_basis: string;
+  facts: string;
+  decided_by_id: string | null;
+  decided_by_name: string;
+  decided_at: Timestamp;
+}
+
+export interface InspectionDocumentsTable {
+  id: Generated<string>;
+  kind: 'site_record' | 'rectification_order';
+  number: string;
+  inspection_id: string;
+  enterprise_id: string;
+  issuer_unit: string;
+  issued_by_id: string | null;
+  issued_by_name: string;
+  created_at: Timestamp;
+}
+
 export interface WebhookDeliveriesTable {
   id: Generated<number>;
   notification_id: string | null;
@@ -742,6 +993,21 @@ export interface DB {
   hazard_campaigns: HazardCampaignsTable;
   campaign_tasks: CampaignTasksTable;
   hazard_documents: HazardDocumentsTable;
+  enterprise_credit: EnterpriseCreditTable;
+  credit_assessments: CreditAssessmentsTable;
+  accidents: AccidentsTable;
+  violations: ViolationsTable;
+  dishonesty_listings: DishonestyListingsTable;
+  enterprise_entry_rules: EnterpriseEntryRulesTable;
+  checklist_templates: ChecklistTemplatesTable;
+  inspections: InspectionsTable;
+  inspection_events: InspectionEventsTable;
+  inspection_visits: InspectionVisitsTable;
+  inspection_answers: InspectionAnswersTable;
+  quiz_questions: QuizQuestionsTable;
+  quiz_sessions: QuizSessionsTable;
+  enforcement_decisions: EnforcementDecisionsTable;
+  inspection_documents: InspectionDocumentsTable;
   monitoring_gateways: MonitoringGatewaysTable;
   monitoring_points: MonitoringPointsTable;
   monitoring_point_state: MonitoringPointStateTable;
