@@ -315,6 +315,17 @@ describe.each(DATABASES)('organisation, users and system on $name', (dbc) => {
       expect((await env.app.inject({ url: '/api/enterprises', headers: h })).statusCode).toBe(200);
     });
 
+    it("lists an enterprise account with its enterprise's name", async () => {
+      const t = await makeTownship(env.p);
+      const e = await makeEnterprise(env.p, { regionCode: t.village, name: `列表企业${rand(6)}有限公司` });
+      const u = await makeUser(env.p, 'enterprise_admin', { enterpriseId: e.id });
+      const res = await call('GET', `/api/users?q=${u.username}`, admin.headers);
+      expect(res.statusCode).toBe(200);
+      expect(res.json().items).toEqual([
+        expect.objectContaining({ id: u.id, enterprise_id: e.id, enterprise_name: e.name }),
+      ]);
+    });
+
     it.each([
       ['dept_officer', {}, 'departmentId', 'required'],
       ['dept_officer', { departmentId: '00000000-0000-4000-8000-000000000000' }, 'departmentId', 'unknown'],

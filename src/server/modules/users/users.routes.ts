@@ -102,6 +102,14 @@ export function usersRoutes(app: FastifyInstance, p: Platform) {
       const [items, total] = await Promise.all([
         query
           .select(USER_FIELDS)
+          // The enterprise's name, so the list says whose account it is (departments and regions the page has).
+          .select((eb) =>
+            eb
+              .selectFrom('enterprises')
+              .select('enterprises.name')
+              .whereRef('enterprises.id', '=', 'users.enterprise_id')
+              .as('enterprise_name'),
+          )
           .orderBy('username')
           .limit(pageSize)
           .offset((page - 1) * pageSize)

@@ -10,6 +10,8 @@ export interface User {
   department_id: string | null;
   region_code: string | null;
   enterprise_id: string | null;
+  /** The bound enterprise's name (enterprise accounts). */
+  enterprise_name: string | null;
   must_change_password: boolean;
   disabled_at: string | null;
   locked_until: string | null;

@@ -58,7 +58,7 @@ export default function UsersPage() {
       return d ? (lang === 'en' ? d.name_en : d.name_zh) : u.department_id;
     }
     if (u.region_code) return regionMap.get(u.region_code) ?? u.region_code;
-    if (u.enterprise_id) return t('users.enterpriseAccount');
+    if (u.enterprise_id) return u.enterprise_name ?? t('users.enterpriseAccount');
     return t('account.county');
   };
 
