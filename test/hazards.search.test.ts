@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchSql } from '../src/server/modules/hazards/hazards.repo.js';
+import { escapeLike } from '../src/server/platform/authz/scope.js';
 import { DATABASES, makeEnterprise, startTestEnv, type TestEnv } from './harness.js';
 import { day, type HazardWorld, type Headers, hazardWorld, newHazard } from './hazards-fixtures.js';
 
@@ -110,14 +111,31 @@ describe.each(DATABASES)('hazard search on $name', (dbc) => {
     expect(res.json().items.map((i: { id: string }) => i.id)).toEqual([h.gas?.id]);
   });
 
+  it('gives the same hazards whether enterprise names are resolved first or looked up by subquery', async () => {
+    for (const q of ['瓦斯', '治理', '晋阳瓦斯治理', '巷', '0%', 'fire']) {
+      const ids = async (enterpriseIds?: string[]) => {
+        const cond = searchSql(q, enterpriseIds);
+        if (!cond) throw new Error('blank');
+        const r = await sql<{ id: string }>`select id from hazards where ${cond} order by id`.execute(env.p.db);
+        return r.rows.map((x) => x.id);
+      };
+      const named = await env.p.db
+        .selectFrom('enterprises')
+        .select('id')
+        .where(sql<boolean>`name ilike ${`%${escapeLike(q)}%`}`)
+        .execute();
+      expect(await ids(named.map((e) => e.id))).toEqual(await ids(undefined));
+    }
+  });
+
   it('rejects a search term longer than 100 characters', async () => {
     const res = await env.app.inject({ url: `/api/hazards?q=${'瓦'.repeat(101)}`, headers: w.u.county.headers });
     expect(res.statusCode).toBe(400);
   });
 
   /** The plan for `select id from hazards where <search>` with sequential scans priced out. */
-  async function plan(q: string): Promise<string> {
-    const cond = searchSql(q);
+  async function plan(q: string, enterpriseIds: string[] = []): Promise<string> {
+    const cond = searchSql(q, enterpriseIds);
     if (!cond) throw new Error('blank');
     return env.p.db.transaction().execute(async (trx) => {
       await sql`set local enable_seqscan = off`.execute(trx);
@@ -127,14 +145,15 @@ describe.each(DATABASES)('hazard search on $name', (dbc) => {
   }
 
   it('is answered from the indexes: trigrams for three characters and more, bigrams for two', async () => {
-    const three = await plan('未接地');
+    const three = await plan('未接地', [w.entB.id]);
     expect(three).toContain('hazards_search');
     expect(three).toContain('hazards_enterprise');
     expect(three).not.toContain('Seq Scan');
     const code = await plan('000123');
     expect(code).toContain('hazards_search');
-    const two = await plan('瓦斯');
+    const two = await plan('瓦斯', [w.entB.id]);
     expect(two).toContain('hazards_bigrams');
+    expect(two).toContain('hazards_enterprise');
     expect(two).not.toContain('Seq Scan');
   });
 });

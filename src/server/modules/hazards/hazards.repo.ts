@@ -30,6 +30,11 @@ export interface HazardFilters {
   /** found_at up to this local date (inclusive) */
   to?: string | undefined;
   q?: string | undefined;
+  /**
+   * The enterprises whose name contains `q`, looked up beforehand by `resolveSearch` (a constant list lets the
+   * planner estimate the search and use an index for it). Without it the search uses a subquery.
+   */
+  qEnterpriseIds?: string[] | undefined;
 }
 
 /** `deadline < today` in SQL for a rectifying hazard: the deadline ended before today's local midnight. */
@@ -65,38 +70,58 @@ function hazardConds(f: HazardFilters, today?: string): RawBuilder<boolean>[] {
   if (f.from) c.push(sql<boolean>`hazards.found_at >= ${localDayStart(f.from)}`);
   if (f.to) c.push(sql<boolean>`hazards.found_at < ${localDayStart(addDays(f.to, 1))}`);
   if (f.overdue !== undefined && today) c.push(f.overdue ? overdueSql(today) : sql<boolean>`not ${overdueSql(today)}`);
-  const search = f.q ? searchSql(f.q) : null;
+  const search = f.q ? searchSql(f.q, f.qEnterpriseIds) : null;
   if (search) c.push(search);
   return c;
 }
 
-/** The hazard fields a bigram index covers (migration 0010): the expression must be written exactly like this. */
-const BIGRAM_TEXT = sql`hazards.code || ' ' || hazards.place || ' ' || hazards.description`;
+/** At most this many enterprise ids are passed as a list; a name term matching more uses a subquery. */
+export const SEARCH_ENTERPRISES_MAX = 1000;
+
+/** Looks up the enterprises whose name contains `q` (enterprises_search for ≥ 3 characters), for searchSql. */
+export async function resolveSearch(db: Executor, f: HazardFilters): Promise<HazardFilters> {
+  const lookup = searchEnterprisesQuery(db, f);
+  if (!lookup) return f;
+  const rows = await lookup.execute();
+  return rows.length > SEARCH_ENTERPRISES_MAX ? f : { ...f, qEnterpriseIds: rows.map((r) => r.id) };
+}
+
+/** The query resolveSearch runs (undefined without a search term). */
+export function searchEnterprisesQuery(db: Executor, f: HazardFilters) {
+  const term = f.q?.trim();
+  if (!term) return undefined;
+  return db
+    .selectFrom('enterprises')
+    .select('id')
+    .where(sql<boolean>`name ilike ${`%${escapeLike(term)}%`}`)
+    .limit(SEARCH_ENTERPRISES_MAX + 1);
+}
 
 /**
  * Free-text search: q is a case-insensitive substring of the hazard's code, place or description, or of its
  * enterprise's name. Written so that every branch of the OR is on `hazards` and indexable (a BitmapOr):
  *   - ≥ 3 characters: ILIKE on the three columns, served by the trigram index `hazards_search`;
- *   - 2 characters: the same ILIKE, plus `fx_bigrams(…) @> array[lower(q)]` (index `hazards_bigrams`), which for a
- *     two-character q is equivalent to it (trigrams need three characters);
- *   - 1 character: the ILIKE alone (no index can narrow a single character usefully; the list walks newest-first
+ *   - 2 characters: `search_bigrams @> array[lower(q)]` (index `hazards_bigrams`), equivalent to that ILIKE for a
+ *     two-character q (a trigram needs three characters); the ILIKE is kept as the definition;
+ *   - 1 character: the ILIKE alone (no index narrows a single character usefully; the list walks newest-first
  *     and stops after a page, and the count stops at COUNT_CAP);
- *   - the enterprise name as `enterprise_id = any(array(<ids of enterprises whose name matches>))`: computed once
- *     per query (from `enterprises_search` for ≥ 3 characters), then read through `hazards_enterprise`.
+ *   - the enterprise name: `enterprise_id = any(<ids>)` with the ids resolved beforehand (resolveSearch), read
+ *     through `hazards_enterprise`; without them (or beyond SEARCH_ENTERPRISES_MAX), `enterprise_id in (subquery)`.
  * undefined when q is blank (no condition).
  */
-export function searchSql(q: string): RawBuilder<boolean> | undefined {
+export function searchSql(q: string, enterpriseIds?: string[]): RawBuilder<boolean> | undefined {
   const term = q.trim();
   const chars = [...term].length;
   if (chars === 0) return undefined;
   const like = `%${escapeLike(term)}%`;
   const fields = sql<boolean>`(hazards.code ilike ${like} or hazards.place ilike ${like} or hazards.description ilike ${like})`;
-  const named = sql<boolean>`hazards.enterprise_id = any(array(select e.id from enterprises e where e.name ilike ${like}))`;
-  if (chars === 2) {
-    const bigram = sql<boolean>`fx_bigrams(${BIGRAM_TEXT}) @> array[lower(${term})]::text[]`;
-    return sql<boolean>`((${fields} and ${bigram}) or ${named})`;
+  const text =
+    chars === 2 ? sql<boolean>`(hazards.search_bigrams @> array[lower(${term})]::text[] and ${fields})` : fields;
+  if (enterpriseIds === undefined) {
+    return sql<boolean>`(${text} or hazards.enterprise_id in (select e.id from enterprises e where e.name ilike ${like}))`;
   }
-  return sql<boolean>`(${fields} or ${named})`;
+  if (enterpriseIds.length === 0) return text;
+  return sql<boolean>`(${text} or hazards.enterprise_id = any(${enterpriseIds}::uuid[]))`;
 }
 
 /**

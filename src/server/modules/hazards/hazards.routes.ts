@@ -7,7 +7,7 @@ import { zod } from '../../platform/http/app.js';
 import { ctxOf } from '../../platform/http/context.js';
 import type { Platform } from '../../platform/platform.js';
 import { hazardDetail } from './hazards.read.js';
-import { cappedCount, listPageQuery, perEnterprisePlan } from './hazards.repo.js';
+import { cappedCount, listPageQuery, perEnterprisePlan, resolveSearch } from './hazards.repo.js';
 import { hazardActionSchema, hazardCreateSchema, hazardListQuery, hazardUpdateSchema } from './hazards.schemas.js';
 import { actOnHazard, createHazard, updateHazard } from './hazards.service.js';
 import { isUuid } from './hazards.shared.js';
@@ -32,8 +32,9 @@ export function hazardRoutes(app: FastifyInstance, p: Platform) {
   r.get('/api/hazards', { schema: { tags: ['hazards'], querystring: hazardListQuery } }, async (req) => {
     const ctx = ctxOf(req);
     requirePermission(ctx.actor, 'hazard.read');
-    const { page, pageSize, sort, cursor, withTotal, ...filters } = req.query;
+    const { page, pageSize, sort, cursor, withTotal, ...query } = req.query;
     const today = localDate(ctx.now);
+    const filters = await resolveSearch(p.db, query);
     const perEnterprise =
       sort === 'created' || withTotal !== false ? await perEnterprisePlan(p.db, ctx.actor, filters) : false;
     const rowsQuery = listPageQuery(

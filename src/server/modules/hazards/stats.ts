@@ -7,7 +7,7 @@ import type { Executor } from '../../platform/db/client.js';
 import { zod } from '../../platform/http/app.js';
 import { ctxOf } from '../../platform/http/context.js';
 import type { Platform } from '../../platform/platform.js';
-import { type HazardFilters, OPEN_STATUSES, scopedHazards } from './hazards.repo.js';
+import { type HazardFilters, OPEN_STATUSES, resolveSearch, scopedHazards } from './hazards.repo.js';
 import { hazardFilterQuery } from './hazards.schemas.js';
 import { townshipSql } from './hazards.shared.js';
 
@@ -144,9 +144,9 @@ export function statsRoutes(app: FastifyInstance, p: Platform) {
     async (req) => {
       const ctx = ctxOf(req);
       requirePermission(ctx.actor, 'hazard.read');
-      const { groupBy, limit, ...filters } = req.query;
+      const { groupBy, limit, ...query } = req.query;
       const today = localDate(ctx.now);
-      const q = statsQueries(p.db, ctx.actor, filters, groupBy, limit, today);
+      const q = statsQueries(p.db, ctx.actor, await resolveSearch(p.db, query), groupBy, limit, today);
       const [totals, groups, foundTrend, closedTrend] = await Promise.all([
         q.totals.execute(p.db),
         q.groups.execute(p.db),
