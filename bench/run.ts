@@ -3,10 +3,12 @@
  * Options come from the environment (see docs/performance.md); BENCH_ONLY=name,name runs a subset.
  */
 import { benchEnterprises, optionsFromEnv } from './enterprises.js';
+import { benchIngest, optionsFromEnv as ingestOptionsFromEnv } from './ingest.js';
 import { type BenchResult, writeReadme, writeResult } from './lib/report.js';
 
 const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   enterprises: () => benchEnterprises(optionsFromEnv()),
+  ingest: () => benchIngest(ingestOptionsFromEnv()),
 };
 
 async function main() {
