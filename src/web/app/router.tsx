@@ -6,6 +6,7 @@ import { AppLayout } from './layout/AppLayout';
 // Modules' registrations (enterprise detail tabs): tiny files, the tabs themselves are lazy.
 import '../modules/monitoring/register';
 import '../modules/hazards/register';
+import '../modules/supervision/credit/register';
 
 // Every page is its own chunk: the first load carries only the shell; ECharts and Leaflet load with their pages.
 const LoginPage = lazy(() => import('../modules/auth/pages/LoginPage'));
@@ -34,6 +35,10 @@ const HazardFiguresPage = lazy(() => import('../modules/hazards/pages/HazardFigu
 const TriagePage = lazy(() => import('../modules/hazards/pages/TriagePage'));
 const PublicReportPage = lazy(() => import('../modules/hazards/pages/PublicReportPage'));
 const PublicTrackPage = lazy(() => import('../modules/hazards/pages/PublicTrackPage'));
+const InspectionListPage = lazy(() => import('../modules/supervision/inspections/InspectionListPage'));
+const InspectionPage = lazy(() => import('../modules/supervision/inspections/InspectionPage'));
+const VisitFrequencyPage = lazy(() => import('../modules/supervision/inspections/VisitFrequencyPage'));
+const TemplatesPage = lazy(() => import('../modules/supervision/inspections/TemplatesPage'));
 
 function page(Component: LazyExoticComponent<ComponentType>, permission?: Permission) {
   const body = (
@@ -78,6 +83,10 @@ export const router = createBrowserRouter([
           { path: 'hazards/reports', element: page(TriagePage, 'report.triage') },
           { path: 'hazards/new', element: page(HazardNewPage, 'hazard.create') },
           { path: 'hazards/:id', element: page(HazardDetailPage, 'hazard.read') },
+          { path: 'inspections', element: page(InspectionListPage, 'supervision.read') },
+          { path: 'inspections/visits', element: page(VisitFrequencyPage, 'supervision.read') },
+          { path: 'inspections/templates', element: page(TemplatesPage, 'supervision.read') },
+          { path: 'inspections/:id', element: page(InspectionPage, 'supervision.read') },
           { path: 'account', element: page(AccountPage) },
           { path: '*', element: <NotFoundPage /> },
         ],
