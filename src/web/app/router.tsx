@@ -35,6 +35,11 @@ const HazardFiguresPage = lazy(() => import('../modules/hazards/pages/HazardFigu
 const TriagePage = lazy(() => import('../modules/hazards/pages/TriagePage'));
 const PublicReportPage = lazy(() => import('../modules/hazards/pages/PublicReportPage'));
 const PublicTrackPage = lazy(() => import('../modules/hazards/pages/PublicTrackPage'));
+const PlansPage = lazy(() => import('../modules/supervision/plans/PlansPage'));
+const PlanDetailPage = lazy(() => import('../modules/supervision/plans/PlanDetailPage'));
+const JointPage = lazy(() => import('../modules/supervision/plans/JointPage'));
+const FieldBoardPage = lazy(() => import('../modules/supervision/field/FieldBoardPage'));
+const MeetingsPage = lazy(() => import('../modules/supervision/field/MeetingsPage'));
 const InspectionListPage = lazy(() => import('../modules/supervision/inspections/InspectionListPage'));
 const InspectionPage = lazy(() => import('../modules/supervision/inspections/InspectionPage'));
 const VisitFrequencyPage = lazy(() => import('../modules/supervision/inspections/VisitFrequencyPage'));
@@ -87,6 +92,11 @@ export const router = createBrowserRouter([
           { path: 'inspections/visits', element: page(VisitFrequencyPage, 'supervision.read') },
           { path: 'inspections/templates', element: page(TemplatesPage, 'supervision.read') },
           { path: 'inspections/:id', element: page(InspectionPage, 'supervision.read') },
+          { path: 'supervision/plans', element: page(PlansPage, 'supervision.read') },
+          { path: 'supervision/plans/joint', element: page(JointPage, 'supervision.read') },
+          { path: 'supervision/plans/:id', element: page(PlanDetailPage, 'supervision.read') },
+          { path: 'supervision/field', element: page(FieldBoardPage, 'supervision.read') },
+          { path: 'supervision/meetings', element: page(MeetingsPage, 'supervision.read') },
           { path: 'account', element: page(AccountPage) },
           { path: '*', element: <NotFoundPage /> },
         ],

@@ -5,14 +5,14 @@ import { formatDateTime } from '../../../shared/format';
 import { useIsPhone } from '../../../shared/hooks';
 import type { Alarm } from '../api';
 import { AlarmActions } from './AlarmActions';
-import { AlarmStatusTag, formatDuration, formatValue, SeverityTag } from './tags';
+import { AlarmStatusTag, formatDuration, formatValue, measureUnit, SeverityTag } from './tags';
 
 function valueText(a: Alarm, t: ReturnType<typeof useT>): string {
   const unit = a.point?.unit ?? '';
   if (a.lastValue === null && a.peakValue === null) return '—';
   const parts = [t('monitoring.alarms.last', { value: formatValue(a.lastValue, unit) })];
-  if (a.peakValue !== null && a.peakValue !== a.lastValue) {
-    parts.push(t('monitoring.alarms.peak', { value: formatValue(a.peakValue, unit) }));
+  if (a.peakValue !== null && (a.peakValue !== a.lastValue || a.rule === 'rate_of_change')) {
+    parts.push(t('monitoring.alarms.peak', { value: formatValue(a.peakValue, measureUnit(a)) }));
   }
   return parts.join(' · ');
 }
@@ -143,7 +143,7 @@ export function AlarmList({
           {valueText(a, t)}
           {a.threshold !== null && (
             <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
-              {t('monitoring.alarms.threshold')} {formatValue(a.threshold, a.point?.unit ?? '')}
+              {t('monitoring.alarms.threshold')} {formatValue(a.threshold, measureUnit(a))}
             </Typography.Text>
           )}
         </span>

@@ -107,6 +107,13 @@ export function TrendChart({
     const lo = Math.min(...values, ...levels);
     const hi = Math.max(...values, ...levels);
     const pad = (hi - lo || Math.abs(hi) || 1) * 0.08;
+    // Round the axis ends to a readable step (0 … 2 rather than 0.096 … 1.604).
+    const step = 10 ** Math.floor(Math.log10(hi - lo + 2 * pad || 1)) / 2;
+    // A quantity that never went negative (a concentration, a level) keeps its axis at or above 0.
+    const yMin = Number.isFinite(lo)
+      ? Math.max(lo >= 0 ? 0 : Number.NEGATIVE_INFINITY, Number((Math.floor((lo - pad) / step) * step).toPrecision(6)))
+      : undefined;
+    const yMax = Number.isFinite(hi) ? Number((Math.ceil((hi + pad) / step) * step).toPrecision(6)) : undefined;
     return {
       animation: false,
       grid: { left: 8, right: 16, top: 36, bottom: 56, containLabel: true },
@@ -129,8 +136,8 @@ export function TrendChart({
         type: 'value',
         name: unit,
         scale: true,
-        min: Number.isFinite(lo) ? Number((lo - pad).toPrecision(4)) : undefined,
-        max: Number.isFinite(hi) ? Number((hi + pad).toPrecision(4)) : undefined,
+        min: yMin,
+        max: yMax,
       },
       dataZoom: [
         { type: 'inside', xAxisIndex: 0, filterMode: 'none' },

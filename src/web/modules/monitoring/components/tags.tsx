@@ -95,3 +95,12 @@ export function formatDuration(ms: number, lang: 'zh-CN' | 'en'): string {
   const d = Math.floor(h / 24);
   return zh ? `${d} 天` : `${d} d`;
 }
+
+/**
+ * The unit of an alarm's threshold and peak: a rate-of-change alarm measures the rate (units per minute), every
+ * other rule the value itself.
+ */
+export function measureUnit(a: { rule: string; point: { unit: string } | null }): string {
+  const unit = a.point?.unit ?? '';
+  return a.rule === 'rate_of_change' ? `${unit}/min` : unit;
+}

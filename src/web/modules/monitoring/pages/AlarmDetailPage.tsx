@@ -9,7 +9,7 @@ import { type AlarmDetail, type AlarmEventRow, MONITORING_KEYS, monitoringApi } 
 import { AlarmActions } from '../components/AlarmActions';
 import { LiveBadge } from '../components/LiveBadge';
 import { PointTrend } from '../components/PointTrend';
-import { AlarmStatusTag, formatDuration, formatValue, SeverityTag } from '../components/tags';
+import { AlarmStatusTag, formatDuration, formatValue, measureUnit, SeverityTag } from '../components/tags';
 import { useMonitoringLive } from '../useMonitoringLive';
 
 const EVENT_COLOUR: Record<string, string> = {
@@ -96,13 +96,13 @@ export default function AlarmDetailPage() {
             {a.status === 'active' && ` (${formatDuration(Date.now() - Date.parse(a.raisedAt), lang)})`}
           </Descriptions.Item>
           <Descriptions.Item label={t('monitoring.alarms.threshold')}>
-            {formatValue(a.threshold, unit)}
+            {formatValue(a.threshold, measureUnit(a))}
           </Descriptions.Item>
           <Descriptions.Item label={t('monitoring.detail.firstValue')}>
             {formatValue(a.firstValue, unit)}
           </Descriptions.Item>
           <Descriptions.Item label={t('monitoring.detail.peakValue')}>
-            {formatValue(a.peakValue, unit)}
+            {formatValue(a.peakValue, measureUnit(a))}
           </Descriptions.Item>
           <Descriptions.Item label={t('monitoring.detail.lastValue')}>
             {formatValue(a.lastValue, unit)}
