@@ -4,6 +4,7 @@ import { enterpriseRoutes, expiryReminderJob, registerEnterpriseFiles } from './
 import { escalationJob, hazardsModuleRoutes, registerHazardFiles } from './modules/hazards/index.js';
 import { monitoringJobs, monitoringRoutes } from './modules/monitoring/index.js';
 import { orgRoutes } from './modules/org/index.js';
+import { registerSupervisionFiles, supervisionJobs, supervisionModuleRoutes } from './modules/supervision/index.js';
 import { fieldReminderJob, planRoutes, registerPlanFiles } from './modules/supervision-plans/index.js';
 import { usersRoutes } from './modules/users/index.js';
 import { auditRoutes } from './platform/audit/audit.routes.js';
@@ -23,6 +24,7 @@ export function registerJobs(p: Platform) {
   p.jobs.register(expiryReminderJob(p));
   p.jobs.register(escalationJob(p));
   for (const job of monitoringJobs(p)) p.jobs.register(job);
+  for (const job of supervisionJobs(p)) p.jobs.register(job);
   p.jobs.register(fieldReminderJob(p));
 }
 
@@ -38,6 +40,7 @@ export async function buildServer(p: Platform, opts: { webRoot?: string | null }
   });
   registerEnterpriseFiles(p);
   registerHazardFiles(p);
+  registerSupervisionFiles(p);
   registerPlanFiles(p);
   for (const routes of [
     systemRoutes,
@@ -50,6 +53,7 @@ export async function buildServer(p: Platform, opts: { webRoot?: string | null }
     enterpriseRoutes,
     hazardsModuleRoutes,
     monitoringRoutes,
+    supervisionModuleRoutes,
     planRoutes,
   ]) {
     routes(app, p);

@@ -18,9 +18,16 @@ import { HAZARDS_ROWS } from './hazards.rows.js';
 import { COUNTY, type Ctx, type Endpoint, inMatrixScope, send, serverRoutes, setupMatrix } from './matrix.js';
 import { MONITORING_ROWS } from './monitoring.rows.js';
 import { PLANS_ROWS } from './plans.rows.js';
+import { SUPERVISION_ROWS } from './supervision.rows.js';
 
 /** Every module's rows. A module that adds routes adds its rows file here. */
-const ENDPOINTS: Endpoint[] = [...FOUNDATION_ROWS, ...HAZARDS_ROWS, ...MONITORING_ROWS, ...PLANS_ROWS];
+const ENDPOINTS: Endpoint[] = [
+  ...FOUNDATION_ROWS,
+  ...HAZARDS_ROWS,
+  ...MONITORING_ROWS,
+  ...PLANS_ROWS,
+  ...SUPERVISION_ROWS,
+];
 const ALL = ROLES;
 
 describe.each(DATABASES)('access matrix on $name', (dbc) => {

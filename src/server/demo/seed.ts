@@ -2,6 +2,7 @@ import type { Role } from '../../core/roles.js';
 import { createEnterprise } from '../modules/enterprises/index.js';
 import { DEMO_HOME_ENTERPRISE_NAME, demoEnterprises } from '../modules/org/data/demo-enterprises.js';
 import { loadDefaultOrgData, upsertDepartments, upsertRegions, upsertSectors } from '../modules/org/index.js';
+import { seedSupervisionDemo } from '../modules/supervision/index.js';
 import { audit } from '../platform/audit/audit.js';
 import { hashPassword } from '../platform/auth/passwords.js';
 import { SYSTEM_ACTOR } from '../platform/authz/actor.js';
@@ -134,5 +135,6 @@ export async function seedDemo(p: Platform, password: string) {
       await audit(tx, ctx, { action: 'user.created', entityType: 'user', entityId: row.id, after: row });
     }
   });
+  await seedSupervisionDemo(p, home.id);
   return { enterprises: ids.length, users: users.length };
 }

@@ -9,6 +9,7 @@ import { inspectionRoutes } from './inspections.routes.js';
 import { templateRoutes } from './templates.routes.js';
 
 export { creditInputs, recomputeCredit } from './credit.js';
+export { seedSupervisionDemo } from './demo.js';
 export { canSeeInspection, scopedInspections } from './inspections.read.js';
 export { loadSettings as loadSupervisionSettings } from './settings.js';
 
