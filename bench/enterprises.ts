@@ -34,7 +34,7 @@ import { machineInfo } from './lib/machine.js';
 import { type BenchResult, type ResultTable, writeReadme, writeResult } from './lib/report.js';
 import { type LatencySummary, summarise } from './lib/stats.js';
 
-type DbKind = 'pglite' | 'postgres';
+export type DbKind = 'pglite' | 'postgres';
 type Who = 'county_admin' | 'town_officer';
 
 export interface EnterpriseBenchOptions {
@@ -140,7 +140,7 @@ export async function compileList(db: Db, actor: Actor, query: Record<string, st
   };
 }
 
-type Exec = (q: CompiledQuery) => Promise<{ rows: unknown[] }>;
+export type Exec = (q: CompiledQuery) => Promise<{ rows: unknown[] }>;
 
 interface BareResult {
   latency: LatencySummary;
@@ -196,7 +196,7 @@ async function runBare(
   };
 }
 
-interface Opened {
+export interface Opened {
   database: Database;
   version: string;
   /** 32 (or `connections`) independent clients for the bare-SQL measurement. */
@@ -209,7 +209,13 @@ interface Opened {
   close(): Promise<void>;
 }
 
-async function openTarget(kind: DbKind, o: EnterpriseBenchOptions): Promise<Opened> {
+export async function openTarget(
+  kind: DbKind,
+  o: Pick<EnterpriseBenchOptions, 'connections' | 'pgAdminUrl' | 'pgDatabase' | 'keep' | 'log'> & {
+    /** PostgreSQL: keep an existing database of that name (a previous run's, kept with `keep`) instead of re-creating it. */
+    reuse?: boolean;
+  },
+): Promise<Opened> {
   if (kind === 'postgres') {
     const admin = new pg.Client({ connectionString: o.pgAdminUrl });
     try {
@@ -220,8 +226,12 @@ async function openTarget(kind: DbKind, o: EnterpriseBenchOptions): Promise<Open
           'set BENCH_PG_URL, or BENCH_DBS=pglite to skip it',
       );
     }
-    await admin.query(`drop database if exists ${o.pgDatabase} with (force)`);
-    await admin.query(`create database ${o.pgDatabase}`);
+    const exists =
+      o.reuse && (await admin.query('select 1 from pg_database where datname = $1', [o.pgDatabase])).rowCount;
+    if (!exists) {
+      await admin.query(`drop database if exists ${o.pgDatabase} with (force)`);
+      await admin.query(`create database ${o.pgDatabase}`);
+    }
     await admin.end();
     const url = new URL(o.pgAdminUrl);
     url.pathname = `/${o.pgDatabase}`;
@@ -310,7 +320,7 @@ async function makeUser(p: Platform, who: Who, hash: string) {
     .execute();
 }
 
-async function login(base: string, username: string): Promise<string> {
+export async function login(base: string, username: string): Promise<string> {
   const res = await fetch(`${base}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -322,7 +332,7 @@ async function login(base: string, username: string): Promise<string> {
   return cookie.split(';')[0] ?? '';
 }
 
-async function actorOf(db: Db, username: string): Promise<Actor> {
+export async function actorOf(db: Db, username: string): Promise<Actor> {
   const u = await db
     .selectFrom('users')
     .select([
@@ -543,7 +553,7 @@ export const P95_TARGET_MS = 50;
  * processes by session (autogroup: nice then only ranks processes within one session), its session's too.
  * Returns a function that puts the session's back.
  */
-function prioritiseSelf(nice: number): () => void {
+export function prioritiseSelf(nice: number): () => void {
   os.setPriority(nice);
   const file = '/proc/self/autogroup';
   let before: string | undefined;

@@ -4,11 +4,13 @@
  */
 import { benchEnterprises, optionsFromEnv } from './enterprises.js';
 import { benchIngest, optionsFromEnv as ingestOptionsFromEnv } from './ingest.js';
+import { benchHazards, hazardOptionsFromEnv } from './hazards.js';
 import { type BenchResult, writeReadme, writeResult } from './lib/report.js';
 
 const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   enterprises: () => benchEnterprises(optionsFromEnv()),
   ingest: () => benchIngest(ingestOptionsFromEnv()),
+  hazards: () => benchHazards(hazardOptionsFromEnv()),
 };
 
 async function main() {
