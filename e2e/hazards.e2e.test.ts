@@ -173,7 +173,7 @@ run('hazard journeys in Chromium', () => {
     expect(events.map((e) => e.action)).toEqual(['create', 'confirm', 'submit', 'verify', 'close']);
     expect(county.errors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
     await county.ctx.close();
-  }, 480_000);
+  }, 600_000);
 
   it('a member of the public files a report with a photo on a phone, then checks it by tracking code', async () => {
     const shot = await photo('public', { r: 90, g: 90, b: 200 });

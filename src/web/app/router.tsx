@@ -33,6 +33,7 @@ const HazardDetailPage = lazy(() => import('../modules/hazards/pages/HazardDetai
 const MajorBoardPage = lazy(() => import('../modules/hazards/pages/MajorBoardPage'));
 const HazardFiguresPage = lazy(() => import('../modules/hazards/pages/HazardFiguresPage'));
 const TriagePage = lazy(() => import('../modules/hazards/pages/TriagePage'));
+const CampaignsPage = lazy(() => import('../modules/hazards/pages/CampaignsPage'));
 const PublicReportPage = lazy(() => import('../modules/hazards/pages/PublicReportPage'));
 const PublicTrackPage = lazy(() => import('../modules/hazards/pages/PublicTrackPage'));
 const PlansPage = lazy(() => import('../modules/supervision/plans/PlansPage'));
@@ -86,6 +87,7 @@ export const router = createBrowserRouter([
           { path: 'hazards/board', element: page(MajorBoardPage, 'hazard.read') },
           { path: 'hazards/figures', element: page(HazardFiguresPage, 'hazard.read') },
           { path: 'hazards/reports', element: page(TriagePage, 'report.triage') },
+          { path: 'hazards/campaigns', element: page(CampaignsPage, 'hazard.read') },
           { path: 'hazards/new', element: page(HazardNewPage, 'hazard.create') },
           { path: 'hazards/:id', element: page(HazardDetailPage, 'hazard.read') },
           { path: 'inspections', element: page(InspectionListPage, 'supervision.read') },

@@ -3,6 +3,7 @@ import {
   AuditOutlined,
   BankOutlined,
   BarChartOutlined,
+  BranchesOutlined,
   CalendarOutlined,
   DashboardOutlined,
   EnvironmentOutlined,
@@ -66,6 +67,13 @@ export const MENU: MenuEntry[] = [
     path: '/hazards/figures',
     label: 'hazards.menu.figures',
     icon: <BarChartOutlined />,
+    permission: 'hazard.read',
+  },
+  {
+    key: 'hazardCampaigns',
+    path: '/hazards/campaigns',
+    label: 'hazards.menu.campaigns',
+    icon: <BranchesOutlined />,
     permission: 'hazard.read',
   },
   {

@@ -199,6 +199,8 @@ export interface HazardCreate {
   photoFileIds: string[];
   documentFileIds?: string[];
   rectification?: { measures?: string; responsiblePerson?: string; funds?: string; deadline?: string };
+  /** With source `campaign`: the 举一反三 task this finding answers. */
+  campaignTaskId?: string;
 }
 
 export interface CatalogItem {
@@ -326,6 +328,60 @@ export interface List<T> {
   pageSize: number;
 }
 
+export interface CampaignProgress {
+  tasks: number;
+  answered: number;
+  pending: number;
+  nothingFound: number;
+  withHazards: number;
+  hazardsFound: number;
+  late: number;
+  answeredLate: number;
+  answeredRate: number;
+}
+export interface Campaign {
+  id: string;
+  code: string;
+  instruction: string;
+  deadline: string;
+  sectors: string[];
+  startedBy: string;
+  createdAt: string;
+  sourceHazardId: string | null;
+  sourceHazardCode?: string | null;
+  progress: CampaignProgress;
+}
+export type TaskStatus = 'pending' | 'nothing_found' | 'hazards_found';
+export interface CampaignDetail extends Campaign {
+  tasks: {
+    id: string;
+    enterpriseId: string;
+    enterpriseName: string;
+    regionCode: string;
+    status: TaskStatus;
+    answeredAt: string | null;
+    answeredBy: string | null;
+    note: string;
+    hazardCount: number;
+    late: boolean;
+    version: number;
+  }[];
+}
+export interface CampaignTask {
+  id: string;
+  campaignId: string;
+  campaignCode: string;
+  instruction: string;
+  deadline: string;
+  enterpriseId: string;
+  enterpriseName: string;
+  status: TaskStatus;
+  answeredAt: string | null;
+  hazardCount: number;
+  late: boolean;
+  version: number;
+}
+
 export const HAZARD_KEYS = {
   all: ['hazards'] as const,
   list: (p: HazardListParams) => ['hazards', 'list', p] as const,
@@ -337,6 +393,9 @@ export const HAZARD_KEYS = {
   listings: (q: Query) => ['hazards', 'listings', q] as const,
   reports: (q: Query) => ['hazards', 'reports', q] as const,
   report: (id: string) => ['hazards', 'report', id] as const,
+  campaigns: (page: number) => ['hazards', 'campaigns', page] as const,
+  campaign: (id: string) => ['hazards', 'campaign', id] as const,
+  tasks: (status: string) => ['hazards', 'tasks', status] as const,
 };
 
 const enc = encodeURIComponent;
@@ -369,12 +428,22 @@ export const hazardApi = {
     api<unknown>(`/api/reports/${enc(id)}/transfer`, { method: 'POST', body }),
   rejectReport: (id: string, body: { version: number; reply: string }) =>
     api<ReportDetail>(`/api/reports/${enc(id)}/reject`, { method: 'POST', body }),
+  campaigns: (page: number) => api<List<Campaign>>('/api/campaigns', { query: { page, pageSize: 20 } }),
+  campaign: (id: string) => api<CampaignDetail>(`/api/campaigns/${enc(id)}`),
+  startCampaign: (body: { sourceHazardId: string; instruction: string; deadline: string; sectors: string[] }) =>
+    api<{ id: string; code: string }>('/api/campaigns', { method: 'POST', body }),
+  tasks: (status: string) =>
+    api<List<CampaignTask>>('/api/campaign-tasks', { query: { status: status || undefined, pageSize: 100 } }),
+  answerTask: (id: string, body: { version: number; note: string }) =>
+    api<unknown>(`/api/campaign-tasks/${enc(id)}/answer`, { method: 'POST', body }),
   /** Uploads one file (photo or document) and answers its id; the hazard references it afterwards. */
   upload: async (file: File) => {
     const form = new FormData();
     form.append('file', file, file.name);
     return api<FileRow>('/api/files', { method: 'POST', form });
   },
+  employeeReport: (body: { text: string; place: string; anonymous: boolean; photoFileIds: string[] }) =>
+    api<{ id: string; trackingCode: string }>('/api/reports', { method: 'POST', body }),
   publicReport: (form: FormData) => api<{ trackingCode: string }>('/api/public/reports', { method: 'POST', form }),
   publicLookup: (code: string) => api<PublicLookup>(`/api/public/reports/${enc(code.trim())}`),
 };

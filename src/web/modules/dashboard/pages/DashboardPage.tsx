@@ -1,17 +1,23 @@
 import { Alert, Card, Col, Row, Spin, Statistic, Table, Tag } from 'antd';
+import { lazy, Suspense } from 'react';
 import { Link } from 'react-router';
 import { useLang, useT } from '../../../app/i18n';
 import { errorMessage } from '../../../shared/errors';
 import { useIsPhone } from '../../../shared/hooks';
+import { useCan } from '../../auth/api';
 import { ExpiryTag } from '../../enterprises/components/ExpiryTag';
 import { type ExpiringItem, useDashboardSummary } from '../api';
 import { BarChart } from '../components/BarChart';
+
+// The hazards module's figures (its own chunk; shown to users who may read hazards).
+const DashboardHazards = lazy(() => import('../../hazards/components/DashboardHazards'));
 
 export default function DashboardPage() {
   const t = useT();
   const lang = useLang();
   const phone = useIsPhone();
   const summary = useDashboardSummary();
+  const can = useCan();
 
   if (summary.isPending) {
     return (
@@ -47,6 +53,11 @@ export default function DashboardPage() {
           </Col>
         ))}
       </Row>
+      {can('hazard.read') && (
+        <Suspense fallback={<Spin />}>
+          <DashboardHazards />
+        </Suspense>
+      )}
       <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
         <Col xs={24} lg={12}>
           <Card title={t('dashboard.bySector')} size="small">

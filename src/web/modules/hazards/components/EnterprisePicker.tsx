@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Select } from 'antd';
 import { useState } from 'react';
 import { useT } from '../../../app/i18n';
-import { type EnterpriseListItem, enterpriseApi } from '../../enterprises/api';
+import { ENTERPRISE_KEYS, type EnterpriseListItem, enterpriseApi } from '../../enterprises/api';
 
 /** Searches the enterprises in the user's scope by name (or code / pinyin initials) and picks one. */
 export function EnterprisePicker({
@@ -27,6 +27,16 @@ export function EnterprisePicker({
     staleTime: 30_000,
   });
   const items = found.data?.items ?? [];
+  // A preset value (e.g. from the enterprise page) may not be among the first matches: show its name anyway.
+  const missing = value !== undefined && value !== '' && !items.some((e) => e.id === value);
+  const preset = useQuery({
+    queryKey: ENTERPRISE_KEYS.detail(value ?? ''),
+    queryFn: () => enterpriseApi.get(value ?? ''),
+    enabled: missing,
+    staleTime: 60_000,
+  });
+  const options = items.map((e) => ({ value: e.id, label: e.name }));
+  if (missing && preset.data) options.unshift({ value: preset.data.id, label: preset.data.name });
   return (
     <Select<string>
       id={id}
@@ -34,7 +44,7 @@ export function EnterprisePicker({
       value={value}
       placeholder={t('hazards.form.enterprisePlaceholder')}
       loading={found.isFetching}
-      options={items.map((e) => ({ value: e.id, label: e.name }))}
+      options={options}
       onChange={(id) => {
         onChange?.(id);
         onPicked?.(items.find((e) => e.id === id));

@@ -4,16 +4,17 @@ import { Alert, App, Button, Card, Col, Descriptions, Empty, Row, Space, Spin, T
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { HazardAction } from '../../../../core/hazards/workflow';
-import { useLang, useT } from '../../../app/i18n';
+import { translateDynamic, useLang, useT } from '../../../app/i18n';
 import { download } from '../../../shared/api';
 import { errorMessage } from '../../../shared/errors';
 import { formatDateTime } from '../../../shared/format';
 import { useIsPhone } from '../../../shared/hooks';
-import { useMe } from '../../auth/api';
+import { useCan, useMe } from '../../auth/api';
 import { useSectors } from '../../org/api';
 import { HAZARD_KEYS, hazardApi } from '../api';
 import { ActionModal, actionLabel } from '../components/ActionModal';
 import { Thumbs } from '../components/Photos';
+import { StartCampaignModal } from '../components/StartCampaignModal';
 import { DeadlineTag, HazardStatusTag, LevelTag } from '../components/Tags';
 import { HazardTimeline } from '../components/Timeline';
 
@@ -31,6 +32,8 @@ export default function HazardDetailPage() {
   const me = useMe();
   const sectors = useSectors();
   const [action, setAction] = useState<HazardAction | null>(null);
+  const [campaignOpen, setCampaignOpen] = useState(false);
+  const can = useCan();
   const detail = useQuery({ queryKey: HAZARD_KEYS.detail(id), queryFn: () => hazardApi.get(id) });
 
   if (detail.error) {
@@ -81,6 +84,11 @@ export default function HazardDetailPage() {
         </Button>
       ))}
       {h.allowedActions.length === 0 && <span style={{ color: '#888' }}>{t('hazards.detail.noActions')}</span>}
+      {can('campaign.start') && h.status !== 'rejected' && (
+        <Button onClick={() => setCampaignOpen(true)} data-testid="campaign-start">
+          {t('hazards.campaigns.start')}
+        </Button>
+      )}
     </Space>
   );
 
@@ -234,7 +242,8 @@ export default function HazardDetailPage() {
               {h.escalations.length === 0 && h.listings.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />}
               {h.escalations.map((e) => (
                 <div key={e.key}>
-                  <Tag color="volcano">{t(`hazards.detail.step.${e.step as 'remind'}`)}</Tag> {formatDateTime(e.at)}
+                  <Tag color="volcano">{translateDynamic(`hazards.detail.step.${e.step}`) ?? e.step}</Tag>{' '}
+                  {formatDateTime(e.at)}
                 </div>
               ))}
               {h.listings.map((l) => (
@@ -257,6 +266,7 @@ export default function HazardDetailPage() {
         </Col>
       </Row>
       <ActionModal target={h} action={action} onClose={() => setAction(null)} />
+      <StartCampaignModal hazard={h} open={campaignOpen} onClose={() => setCampaignOpen(false)} />
     </>
   );
 }

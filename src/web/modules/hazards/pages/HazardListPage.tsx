@@ -8,9 +8,10 @@ import { download } from '../../../shared/api';
 import { errorMessage } from '../../../shared/errors';
 import { formatDate } from '../../../shared/format';
 import { useIsPhone } from '../../../shared/hooks';
-import { useCan } from '../../auth/api';
+import { useCan, useMe } from '../../auth/api';
 import { useSectors } from '../../org/api';
 import { HAZARD_KEYS, HAZARD_SORTS, type HazardListItem, type HazardSort, hazardApi, hazardFilterQuery } from '../api';
+import { EmployeeReportModal } from '../components/EmployeeReportModal';
 import { HazardCards } from '../components/HazardCards';
 import { HazardFiltersBar, ViewsMenu } from '../components/HazardFilters';
 import { DeadlineTag, HazardStatusTag, LevelTag } from '../components/Tags';
@@ -27,6 +28,9 @@ export default function HazardListPage() {
   const state = useHazardListState();
   const { list: params } = state;
   const [exporting, setExporting] = useState(false);
+  const [reporting, setReporting] = useState(false);
+  const me = useMe();
+  const enterpriseUser = me.data?.user.enterprise != null;
   const list = useQuery({
     queryKey: HAZARD_KEYS.list(params),
     queryFn: () => hazardApi.list(params),
@@ -127,6 +131,11 @@ export default function HazardListPage() {
               {t('hazards.action.create')}
             </Button>
           )}
+          {enterpriseUser && can('hazard.create') && (
+            <Button onClick={() => setReporting(true)} data-testid="employee-report">
+              {t('hazards.employee.button')}
+            </Button>
+          )}
           {can('hazard.export') && (
             <Button
               icon={<DownloadOutlined />}
@@ -173,6 +182,7 @@ export default function HazardListPage() {
           }}
         />
       )}
+      <EmployeeReportModal open={reporting} onClose={() => setReporting(false)} />
     </>
   );
 }

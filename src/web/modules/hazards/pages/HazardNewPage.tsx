@@ -63,10 +63,14 @@ export default function HazardNewPage() {
   });
   const role = me.data?.user.role;
   const side = role ? finderSideForRole(role) : null;
-  const sources = side ? SOURCES_BY_FINDER_SIDE[side].filter((s) => s !== 'campaign') : [];
+  // A finding of a 举一反三 self-check arrives with its task (from the campaign page) and has source `campaign`.
+  const campaignTaskId = params.get('campaignTaskId') ?? undefined;
+  const sources = side
+    ? SOURCES_BY_FINDER_SIDE[side].filter((s) => (campaignTaskId ? s === 'campaign' : s !== 'campaign'))
+    : [];
   // Township and village staff find hazards on patrol; departments and the county on inspections.
   const defaultSource: HazardSource | undefined =
-    role === 'town_officer' || role === 'village_worker' ? 'patrol' : sources[0];
+    !campaignTaskId && (role === 'town_officer' || role === 'village_worker') ? 'patrol' : sources[0];
 
   const submit = async (v: Values) => {
     setBusy(true);
@@ -94,6 +98,7 @@ export default function HazardNewPage() {
         ...(v.finderName ? { finderName: v.finderName } : {}),
         photoFileIds: v.photoFileIds ?? [],
         ...(rectification ? { rectification } : {}),
+        ...(campaignTaskId ? { campaignTaskId } : {}),
       });
       await qc.invalidateQueries({ queryKey: HAZARD_KEYS.all });
       message.success(t('hazards.form.created', { code: created.code }));
