@@ -3,8 +3,8 @@
  * Options come from the environment (see docs/performance.md); BENCH_ONLY=name,name runs a subset.
  */
 import { benchEnterprises, optionsFromEnv } from './enterprises.js';
-import { benchIngest, optionsFromEnv as ingestOptionsFromEnv } from './ingest.js';
 import { benchHazards, hazardOptionsFromEnv } from './hazards.js';
+import { benchIngest, optionsFromEnv as ingestOptionsFromEnv } from './ingest.js';
 import { type BenchResult, writeReadme, writeResult } from './lib/report.js';
 
 const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {

@@ -71,7 +71,7 @@ export const supervisionZh = {
     newDate: '新日期',
     saved: '已保存',
     errors: {
-      date_quiet_period: '该日期在入企静默期内',
+      date_quiet_period: '该日期在企业安静期内',
       date_not_workday: '该日期不是工作日',
       date_outside_year: '该日期不在计划年度内',
       capacity: '已达计划能力上限，请先调整或移除其他检查',
