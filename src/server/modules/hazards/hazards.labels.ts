@@ -1,21 +1,7 @@
 import type { HazardAction, HazardLevel, HazardSource, HazardStatus } from '../../../core/hazards/index.js';
+import { HAZARD_CATEGORIES, type HazardCategory } from '../../../core/hazards/index.js';
 
-/**
- * Hazard categories (隐患类别), the customary split of county ledgers: equipment and facilities, unsafe acts,
- * working environment, safety management, fire, electricity, occupational health, emergency, other.
- */
-export const HAZARD_CATEGORIES = [
-  'equipment',
-  'operation',
-  'environment',
-  'management',
-  'fire',
-  'electrical',
-  'occupational_health',
-  'emergency',
-  'other',
-] as const;
-export type HazardCategory = (typeof HAZARD_CATEGORIES)[number];
+export { HAZARD_CATEGORIES, type HazardCategory };
 
 export const CATEGORY_ZH: Record<HazardCategory, string> = {
   equipment: '设备设施',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HAZARD_CATEGORIES } from '../../../core/hazards/index.js';
 import type { Tx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
 import type { RequestCtx } from '../../platform/http/context.js';
@@ -7,18 +8,7 @@ import { createHazard } from '../hazards/index.js';
 
 type HazardInput = Parameters<typeof createHazard>[3];
 
-/** The hazards module's categories (checked against its input type at compile time). */
-const CATEGORIES = [
-  'equipment',
-  'operation',
-  'environment',
-  'management',
-  'fire',
-  'electrical',
-  'occupational_health',
-  'emergency',
-  'other',
-] as const satisfies readonly HazardInput['category'][];
+const CATEGORIES = HAZARD_CATEGORIES satisfies readonly HazardInput['category'][];
 
 /** Optional details of the hazard to create, in `POST /api/alarms/:id/actions {action: 'to_hazard', hazard}`. */
 export const alarmHazardDetailsSchema = z.strictObject({

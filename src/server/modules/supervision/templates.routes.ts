@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { HAZARD_CATEGORIES } from '../../../core/hazards/index.js';
 import { questionSchema } from '../../../core/supervision/index.js';
 import { audit } from '../../platform/audit/audit.js';
 import { requirePermission } from '../../platform/authz/actor.js';
@@ -13,17 +14,7 @@ import type { Platform } from '../../platform/platform.js';
 import { illegal, invalid, isUuid } from './shared.js';
 
 const idParams = z.object({ id: z.string() });
-const CATEGORIES = [
-  'equipment',
-  'operation',
-  'environment',
-  'management',
-  'fire',
-  'electrical',
-  'occupational_health',
-  'emergency',
-  'other',
-] as const;
+const CATEGORIES = HAZARD_CATEGORIES;
 
 const itemSchema = z.object({
   key: z

@@ -1,3 +1,4 @@
+import { HAZARD_CATEGORIES, type HazardCategory } from '../../../core/hazards';
 import type {
   HazardAction,
   HazardLevel,
@@ -8,22 +9,7 @@ import type {
 } from '../../../core/hazards/workflow';
 import { api, type Query } from '../../shared/api';
 
-/**
- * Hazard categories (隐患类别) as the server's `hazards.labels.ts` lists them (the server module is not importable
- * from the browser; the API answers 400 for anything else, so a drift shows at once).
- */
-export const HAZARD_CATEGORIES = [
-  'equipment',
-  'operation',
-  'environment',
-  'management',
-  'fire',
-  'electrical',
-  'occupational_health',
-  'emergency',
-  'other',
-] as const;
-export type HazardCategory = (typeof HAZARD_CATEGORIES)[number];
+export { HAZARD_CATEGORIES, type HazardCategory };
 
 export interface HazardListItem {
   id: string;
