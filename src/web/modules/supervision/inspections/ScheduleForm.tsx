@@ -169,6 +169,8 @@ export function ScheduleForm({
           <Select
             mode="multiple"
             options={deptOptions}
+            // Typing a department's name finds it (AntD filters on the value, a uuid, by default).
+            optionFilterProp="label"
             loading={departments.isLoading}
             data-testid="sched-departments"
           />
