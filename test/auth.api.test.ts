@@ -203,4 +203,29 @@ describe.each(DATABASES)('auth on $name', (dbc) => {
     });
     expect(again.statusCode).toBe(403);
   });
+
+  it('does not cache a session lookup that was in flight when the user was forgotten', async () => {
+    const u = await makeUser(env.p, 'county_leader');
+    const h = await login(env.app, u.username);
+    const token = h.cookie.slice('fx_session='.length);
+    // The lookup starts reading; the user is changed and forgotten before it finishes.
+    const inFlight = env.p.auth.fromSession(token);
+    env.p.auth.forgetUser(u.id);
+    expect((await inFlight)?.actor.userId).toBe(u.id);
+    // Disabled behind the service's back (no forget): only a fresh lookup sees it, a cached answer would not.
+    await env.p.db.updateTable('users').set({ disabled_at: env.clock.now() }).where('id', '=', u.id).execute();
+    expect(await env.p.auth.fromSession(token)).toBeNull();
+  });
+
+  it('reuses a resolved session until the user is forgotten', async () => {
+    const u = await makeUser(env.p, 'county_leader');
+    const h = await login(env.app, u.username);
+    const token = h.cookie.slice('fx_session='.length);
+    expect(await env.p.auth.fromSession(token)).not.toBeNull();
+    await env.p.db.updateTable('users').set({ disabled_at: env.clock.now() }).where('id', '=', u.id).execute();
+    // Cached: the same answer without the database (this is what the generation check must not break).
+    expect(await env.p.auth.fromSession(token)).not.toBeNull();
+    env.p.auth.forgetUser(u.id);
+    expect(await env.p.auth.fromSession(token)).toBeNull();
+  });
 });

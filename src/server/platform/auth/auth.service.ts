@@ -76,7 +76,14 @@ export function createAuthService(deps: { db: Db; clock: Clock; config: Config; 
   const absoluteMs = config.SESSION_ABSOLUTE_HOURS * 3_600_000;
 
   const sessionCache = new Map<string, { auth: Authenticated; until: number; clockAt: number }>();
-  function remember(id: string, auth: Authenticated, now: Date) {
+  /**
+   * Bumped by every forget. A lookup remembers its answer only if no forget happened while it was reading the
+   * database: otherwise a lookup that read a user just before an admin disabled them, and finished just after
+   * the forget ran, would cache the stale answer for SESSION_CACHE_MS.
+   */
+  let generation = 0;
+  function remember(id: string, auth: Authenticated, now: Date, readAt: number) {
+    if (readAt !== generation) return;
     if (sessionCache.size >= SESSION_CACHE_MAX) {
       const oldest = sessionCache.keys().next();
       if (!oldest.done) sessionCache.delete(oldest.value);
@@ -84,6 +91,7 @@ export function createAuthService(deps: { db: Db; clock: Clock; config: Config; 
     sessionCache.set(id, { auth, until: performance.now() + SESSION_CACHE_MS, clockAt: now.getTime() });
   }
   function forgetLocally(userId: string) {
+    generation += 1;
     for (const [id, e] of sessionCache) if (e.auth.actor.userId === userId) sessionCache.delete(id);
   }
   /** Drops a user's cached sessions here and on every other instance (call after changing the user). */
@@ -93,7 +101,10 @@ export function createAuthService(deps: { db: Db; clock: Clock; config: Config; 
   }
   bus?.subscribe((e) => {
     // Revocations may have been missed while the bus was down.
-    if (e.type === BUS_RECONNECTED) sessionCache.clear();
+    if (e.type === BUS_RECONNECTED) {
+      generation += 1;
+      sessionCache.clear();
+    }
     if (e.type !== FORGET_USER_EVENT) return;
     const userId = (e.data as { userId?: unknown } | null)?.userId;
     if (typeof userId === 'string') forgetLocally(userId);
@@ -225,6 +236,7 @@ export function createAuthService(deps: { db: Db; clock: Clock; config: Config; 
       if (hit && performance.now() < hit.until && Math.abs(now.getTime() - hit.clockAt) < SESSION_CACHE_MS) {
         return hit.auth;
       }
+      const readAt = generation;
       const row = await db
         .selectFrom('sessions')
         .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -242,7 +254,7 @@ export function createAuthService(deps: { db: Db; clock: Clock; config: Config; 
         via: 'session',
         sessionId: id,
       };
-      remember(id, auth, now);
+      remember(id, auth, now, readAt);
       return auth;
     },
 
