@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, DEFAULT_ESCALATION_SETTINGS, localDayStart } from '../src/core/hazards/index.js';
-import { DATABASES, startTestEnv, type TestEnv } from './harness.js';
+import { DATABASES, login, startTestEnv, type TestEnv } from './harness.js';
 import { type HazardWorld, hazardWorld, newHazard, step } from './hazards-fixtures.js';
 
 /** 08:00 and 20:00 local time of a local date. */
@@ -174,15 +174,20 @@ describe.each(DATABASES)('hazard escalation on $name', (dbc) => {
       method: 'POST',
       url: `/api/hazard-summons/${summonsId}/record`,
       headers: w.u.townB.headers,
-      payload: { version: 1, note: '已约谈' },
+      payload: { version: 1, attendees: ['企业主要负责人'], note: '已约谈' },
     });
     expect(notByTown.statusCode).toBe(403);
+    // The summons is recorded on the day it took place (after the task was created, not in the future).
+    // The clock moves a month ahead, past the session's idle limit: department B signs in again for it.
+    const clockBefore = env.clock.now();
+    env.clock.set(at(d(18), 10));
     const recorded = await env.app.inject({
       method: 'POST',
       url: `/api/hazard-summons/${summonsId}/record`,
-      headers: w.u.deptB.headers,
-      payload: { version: 1, note: '已约谈企业主要负责人，责令三日内整改' },
+      headers: await login(env.app, w.u.deptB.username),
+      payload: { version: 1, attendees: ['企业主要负责人'], note: '已约谈企业主要负责人，责令三日内整改' },
     });
+    env.clock.set(clockBefore);
     expect(recorded.statusCode, recorded.body).toBe(200);
     expect(recorded.json()).toMatchObject({ status: 'held', version: 2 });
     expect(

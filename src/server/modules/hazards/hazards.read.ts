@@ -1,7 +1,7 @@
 import { daysBetween, localDate } from '../../../core/hazards/index.js';
 import type { Actor } from '../../platform/authz/actor.js';
 import type { Executor } from '../../platform/db/client.js';
-import { actionsFor } from './hazards.policy.js';
+import { actionsFor, mayEditHazard } from './hazards.policy.js';
 import { fileRows, findHazard, type HazardRow, type HazardWithEnterprise } from './hazards.repo.js';
 
 export function presentHazard(h: HazardRow, now: Date) {
@@ -105,7 +105,7 @@ export async function detailOf(db: Executor, actor: Actor, h: HazardWithEnterpri
       .execute(),
     db
       .selectFrom('hazard_summons')
-      .select(['id', 'status', 'created_at', 'held_at', 'note', 'version'])
+      .select(['id', 'status', 'created_at', 'held_at', 'note', 'attendees', 'version'])
       .where('hazard_id', '=', h.id)
       .orderBy('created_at')
       .execute(),
@@ -145,6 +145,7 @@ export async function detailOf(db: Executor, actor: Actor, h: HazardWithEnterpri
     documents: pick(h.document_file_ids),
     evidence: pick(h.evidence_file_ids),
     allowedActions: actionsFor(h, actor),
+    editable: mayEditHazard(h, actor),
     escalations: escalations.map((e) => ({ step: e.step, key: e.step_key, at: e.fired_at, dueAt: e.due_at })),
     listings: listings.map((l) => ({
       id: l.id,
@@ -162,6 +163,7 @@ export async function detailOf(db: Executor, actor: Actor, h: HazardWithEnterpri
       createdAt: s.created_at,
       heldAt: s.held_at,
       note: s.note,
+      attendees: s.attendees,
       version: s.version,
     })),
     issuedDocuments: documents.map((d) => ({

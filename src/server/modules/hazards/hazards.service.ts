@@ -33,8 +33,8 @@ import { AppError, forbidden, notFound, staleVersion } from '../../platform/erro
 import type { FileService } from '../../platform/files/files.js';
 import type { RequestCtx } from '../../platform/http/context.js';
 import { ACTION_TEXT } from './hazards.labels.js';
-import { workflowContext } from './hazards.policy.js';
-import { type HazardRow, lockHazard, OPEN_STATUSES } from './hazards.repo.js';
+import { mayEditHazard, workflowContext } from './hazards.policy.js';
+import { type HazardRow, lockHazard } from './hazards.repo.js';
 import type { HazardCreateInput, HazardUpdateInput } from './hazards.schemas.js';
 import {
   type Effects,
@@ -513,7 +513,8 @@ export async function updateHazard(
   requirePermission(actor, 'hazard.create');
   if (scopeKind(actor) === 'enterprise' && actor.enterpriseId !== h.enterprise_id) throw notFound('hazard');
   if (h.version !== input.version) throw staleVersion(h.version);
-  if (!OPEN_STATUSES.includes(h.status)) throw illegal(`A ${h.status} hazard can no longer be edited`);
+  // The specific refusals above keep their codes; what remains of the edit rule (open status) is the policy's.
+  if (!mayEditHazard(h, actor)) throw illegal(`A ${h.status} hazard can no longer be edited`);
   const set: Updateable<HazardsTable> = {};
   if (input.place !== undefined) set.place = input.place;
   if (input.description !== undefined) set.description = input.description;

@@ -188,6 +188,47 @@ async function addReportEvent(
     .execute();
 }
 
+const TRIAGE_TITLE = {
+  public: { zh: '收到一条新的群众举报，请及时分办', en: 'A new public report awaits triage' },
+  employee: { zh: '收到一条职工隐患报告，请及时核查', en: 'An employee hazard report awaits triage' },
+} as const;
+
+/**
+ * Tells the people who triage a new report that it waits for them: the county office for a public report, the
+ * enterprise's safety managers for an employee's internal one (never the employee who filed it).
+ */
+async function notifyTriage(
+  tx: Tx,
+  fx: Effects,
+  report: { id: string; kind: 'public' | 'employee'; text: string; enterpriseId: string | null },
+  at: Date,
+  exceptUserId?: string,
+) {
+  const users =
+    report.kind === 'public'
+      ? await usersOf(tx, { county: true }, exceptUserId)
+      : await usersOf(
+          tx,
+          { enterpriseId: report.enterpriseId ?? undefined, enterpriseRoles: ['enterprise_admin'] },
+          exceptUserId,
+        );
+  const excerpt = report.text.slice(0, 100);
+  await notify(
+    tx,
+    fx,
+    {
+      userIds: users,
+      kind: 'report.received',
+      title: TRIAGE_TITLE[report.kind],
+      body: { zh: excerpt, en: excerpt },
+      link: `/reports/${report.id}`,
+      entityType: 'public_report',
+      entityId: report.id,
+    },
+    at,
+  );
+}
+
 export interface IngestedPhoto {
   sha256: string;
   mime: string;
@@ -277,21 +318,7 @@ export async function createPublicReport(
     entityId: report.id,
     after: { kind: 'public', photos: photos.length, anonymous: contact === null, regionCode: input.regionCode ?? null },
   });
-  const users = await usersOf(tx, { county: true });
-  await notify(
-    tx,
-    fx,
-    {
-      userIds: users,
-      kind: 'report.received',
-      title: { zh: '收到一条新的群众举报，请及时分办', en: 'A new public report awaits triage' },
-      body: { zh: input.text.slice(0, 100), en: input.text.slice(0, 100) },
-      link: `/reports/${report.id}`,
-      entityType: 'public_report',
-      entityId: report.id,
-    },
-    ctx.now,
-  );
+  await notifyTriage(tx, fx, { id: report.id, kind: 'public', text: input.text, enterpriseId: null }, ctx.now);
   return report;
 }
 
@@ -353,20 +380,12 @@ export async function createEmployeeReport(
     entityId: row.id,
     after: { kind: 'employee', enterpriseId: enterprise.id, anonymous: input.anonymous },
   });
-  const users = await usersOf(tx, { enterpriseId: enterprise.id, enterpriseRoles: ['enterprise_admin'] }, actor.userId);
-  await notify(
+  await notifyTriage(
     tx,
     deps.fx,
-    {
-      userIds: users,
-      kind: 'report.received',
-      title: { zh: '收到一条职工隐患报告，请及时核查', en: 'An employee hazard report awaits triage' },
-      body: { zh: input.text.slice(0, 100), en: input.text.slice(0, 100) },
-      link: `/reports/${row.id}`,
-      entityType: 'public_report',
-      entityId: row.id,
-    },
+    { id: row.id, kind: 'employee', text: input.text, enterpriseId: enterprise.id },
     ctx.now,
+    actor.userId,
   );
   return row;
 }

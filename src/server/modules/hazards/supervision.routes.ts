@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { escalationSettingsSchema } from '../../../core/hazards/index.js';
+import { escalationSettingsSchema, localDate } from '../../../core/hazards/index.js';
 import { audit } from '../../platform/audit/audit.js';
 import type { Actor } from '../../platform/authz/actor.js';
 import { requirePermission } from '../../platform/authz/actor.js';
@@ -13,7 +13,7 @@ import { ctxOf, type RequestCtx } from '../../platform/http/context.js';
 import { pageQuery } from '../../platform/http/pagination.js';
 import type { Platform } from '../../platform/platform.js';
 import { ESCALATION_SETTINGS_KEY, loadEscalationSettings } from './escalation.jobs.js';
-import { illegal, isUuid, notify, usersOf } from './hazards.shared.js';
+import { illegal, invalid, isUuid, notify, usersOf } from './hazards.shared.js';
 
 const idParams = z.object({ id: z.string() });
 const liftBody = z.object({ version: z.number().int(), reason: z.string().trim().min(1).max(2000) });
@@ -33,6 +33,76 @@ function requireCountyApprover(actor: Actor) {
   requirePermission(actor, 'hazard.supervise');
   if (actor.role !== 'county_admin') throw forbidden('Only the county office lifts listings and cards');
 }
+
+/** A summons is recorded by an officer of a supervising department it is addressed to, or by the county office. */
+function mayRecordSummons(actor: Actor, departmentIds: string[]): boolean {
+  if (actor.role === 'county_admin') return true;
+  return actor.role === 'dept_officer' && actor.departmentId !== null && departmentIds.includes(actor.departmentId);
+}
+
+function summonsQuery(db: Executor, actor: Actor) {
+  return db
+    .selectFrom('hazard_summons')
+    .innerJoin('enterprises', 'enterprises.id', 'hazard_summons.enterprise_id')
+    .innerJoin('hazards', 'hazards.id', 'hazard_summons.hazard_id')
+    .where(enterpriseScope(actor))
+    .select([
+      'hazard_summons.id',
+      'hazard_summons.hazard_id',
+      'hazards.code as hazard_code',
+      'hazards.place as hazard_place',
+      'hazards.level as hazard_level',
+      'hazards.deadline as hazard_deadline',
+      'hazard_summons.enterprise_id',
+      'enterprises.name as enterprise_name',
+      'enterprises.principal_name',
+      'hazard_summons.department_ids',
+      'hazard_summons.status',
+      'hazard_summons.created_at',
+      'hazard_summons.held_at',
+      'hazard_summons.recorded_by_name',
+      'hazard_summons.note',
+      'hazard_summons.attendees',
+      'hazard_summons.version',
+    ]);
+}
+type SummonsRow = Awaited<ReturnType<ReturnType<typeof summonsQuery>['execute']>>[number];
+const presentSummons = (s: SummonsRow, actor: Actor) => ({
+  id: s.id,
+  hazardId: s.hazard_id,
+  hazardCode: s.hazard_code,
+  hazardPlace: s.hazard_place,
+  hazardLevel: s.hazard_level,
+  deadline: s.hazard_deadline,
+  enterpriseId: s.enterprise_id,
+  enterpriseName: s.enterprise_name,
+  principalName: s.principal_name,
+  departmentIds: s.department_ids,
+  status: s.status,
+  createdAt: s.created_at,
+  heldAt: s.held_at,
+  recordedBy: s.recorded_by_name,
+  note: s.note,
+  attendees: s.attendees,
+  version: s.version,
+  /** Whether the caller may record it now (the web app shows the form only then). */
+  canRecord: s.status === 'pending' && mayRecordSummons(actor, s.department_ids),
+});
+
+const summonsRecordBody = z
+  .object({
+    version: z.number().int(),
+    outcome: z.enum(['held', 'cancelled']).default('held'),
+    heldAt: z.iso.datetime({ offset: true }).optional(),
+    attendees: z.array(z.string().trim().min(1).max(100)).max(30).default([]),
+    note: z.string().trim().min(1).max(2000),
+  })
+  .superRefine((b, c) => {
+    if (b.outcome === 'held' && b.attendees.length === 0)
+      c.addIssue({ code: 'custom', path: ['attendees'], message: 'required' });
+    if (b.outcome === 'cancelled' && (b.heldAt !== undefined || b.attendees.length > 0))
+      c.addIssue({ code: 'custom', path: ['outcome'], message: 'a cancelled summons has no date or attendees' });
+  });
 
 function listingsQuery(db: Executor, actor: Actor) {
   return db
@@ -321,86 +391,55 @@ export function supervisionRoutes(app: FastifyInstance, p: Platform) {
     {
       schema: {
         tags: ['hazards'],
-        querystring: z.object({ ...pageQuery, status: z.enum(['pending', 'held', 'cancelled']).optional() }),
-      },
-    },
-    async (req) => {
-      const ctx = ctxOf(req);
-      requirePermission(ctx.actor, 'hazard.read');
-      const { page, pageSize, status } = req.query;
-      let q = p.db
-        .selectFrom('hazard_summons')
-        .innerJoin('enterprises', 'enterprises.id', 'hazard_summons.enterprise_id')
-        .innerJoin('hazards', 'hazards.id', 'hazard_summons.hazard_id')
-        .where(enterpriseScope(ctx.actor));
-      if (status) q = q.where('hazard_summons.status', '=', status);
-      const [rows, total] = await Promise.all([
-        q
-          .select([
-            'hazard_summons.id',
-            'hazard_summons.hazard_id',
-            'hazards.code as hazard_code',
-            'hazard_summons.enterprise_id',
-            'enterprises.name as enterprise_name',
-            'enterprises.principal_name',
-            'hazard_summons.department_ids',
-            'hazard_summons.status',
-            'hazard_summons.created_at',
-            'hazard_summons.held_at',
-            'hazard_summons.recorded_by_name',
-            'hazard_summons.note',
-            'hazard_summons.version',
-          ])
-          .orderBy('hazard_summons.created_at', 'desc')
-          .orderBy('hazard_summons.id')
-          .limit(pageSize)
-          .offset((page - 1) * pageSize)
-          .execute(),
-        q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return {
-        items: rows.map((s) => ({
-          id: s.id,
-          hazardId: s.hazard_id,
-          hazardCode: s.hazard_code,
-          enterpriseId: s.enterprise_id,
-          enterpriseName: s.enterprise_name,
-          principalName: s.principal_name,
-          departmentIds: s.department_ids,
-          status: s.status,
-          createdAt: s.created_at,
-          heldAt: s.held_at,
-          recordedBy: s.recorded_by_name,
-          note: s.note,
-          version: s.version,
-        })),
-        total: total.n,
-        page,
-        pageSize,
-      };
-    },
-  );
-
-  /** Records that the summons (约谈) took place, or cancels it; by the supervising department or the county. */
-  r.post(
-    '/api/hazard-summons/:id/record',
-    {
-      schema: {
-        tags: ['hazards'],
-        params: idParams,
-        body: z.object({
-          version: z.number().int(),
-          outcome: z.enum(['held', 'cancelled']).default('held'),
-          heldAt: z.iso.datetime({ offset: true }).optional(),
-          note: z.string().trim().min(1).max(2000),
+        querystring: z.object({
+          ...pageQuery,
+          status: z.enum(['pending', 'held', 'cancelled']).optional(),
+          enterpriseId: z.uuid().optional(),
         }),
       },
     },
     async (req) => {
       const ctx = ctxOf(req);
       requirePermission(ctx.actor, 'hazard.read');
+      const { page, pageSize, status, enterpriseId } = req.query;
+      let q = summonsQuery(p.db, ctx.actor);
+      if (status) q = q.where('hazard_summons.status', '=', status);
+      if (enterpriseId) q = q.where('hazard_summons.enterprise_id', '=', enterpriseId);
+      const [rows, total] = await Promise.all([
+        q
+          .orderBy('hazard_summons.created_at', 'desc')
+          .orderBy('hazard_summons.id')
+          .limit(pageSize)
+          .offset((page - 1) * pageSize)
+          .execute(),
+        q.clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return { items: rows.map((s) => presentSummons(s, ctx.actor)), total: total.n, page, pageSize };
+    },
+  );
+
+  r.get('/api/hazard-summons/:id', { schema: { tags: ['hazards'], params: idParams } }, async (req) => {
+    const ctx = ctxOf(req);
+    requirePermission(ctx.actor, 'hazard.read');
+    if (!isUuid(req.params.id)) throw notFound('summons');
+    const s = await summonsQuery(p.db, ctx.actor).where('hazard_summons.id', '=', req.params.id).executeTakeFirst();
+    if (!s) throw notFound('summons');
+    return { ...presentSummons(s, ctx.actor), history: await history(p.db, 'summons', s.id) };
+  });
+
+  /**
+   * Records that the summons (约谈) took place — when, who attended, what was said — or cancels it; by the
+   * supervising department or the county. The date may not lie in the future nor before the task was created.
+   */
+  r.post(
+    '/api/hazard-summons/:id/record',
+    { schema: { tags: ['hazards'], params: idParams, body: summonsRecordBody } },
+    async (req) => {
+      const ctx = ctxOf(req);
+      requirePermission(ctx.actor, 'hazard.read');
       if (!isUuid(req.params.id)) throw notFound('summons');
-      return p.transaction(async (tx) => {
+      const b = req.body;
+      await p.transaction(async (tx) => {
         const s = await tx
           .selectFrom('hazard_summons')
           .innerJoin('enterprises', 'enterprises.id', 'hazard_summons.enterprise_id')
@@ -409,40 +448,40 @@ export function supervisionRoutes(app: FastifyInstance, p: Platform) {
             'hazard_summons.status',
             'hazard_summons.version',
             'hazard_summons.department_ids',
+            'hazard_summons.created_at',
           ])
           .where('hazard_summons.id', '=', req.params.id)
           .where(enterpriseScope(ctx.actor))
           .forUpdate('hazard_summons')
           .executeTakeFirst();
         if (!s) throw notFound('summons');
-        const mayRecord =
-          ctx.actor.role === 'county_admin' ||
-          (ctx.actor.role === 'dept_officer' &&
-            ctx.actor.departmentId !== null &&
-            s.department_ids.includes(ctx.actor.departmentId));
-        if (!mayRecord)
+        if (!mayRecordSummons(ctx.actor, s.department_ids))
           throw new AppError(
             403,
             'FORBIDDEN_ACTION',
             'Only the supervising department or the county records a summons',
           );
-        if (s.version !== req.body.version) throw staleVersion(s.version);
+        if (s.version !== b.version) throw staleVersion(s.version);
         if (s.status !== 'pending') throw illegal('This summons is already recorded');
-        const heldAt = req.body.outcome === 'held' ? (req.body.heldAt ? new Date(req.body.heldAt) : ctx.now) : null;
-        const after = await tx
+        const heldAt = b.outcome === 'held' ? (b.heldAt ? new Date(b.heldAt) : ctx.now) : null;
+        if (heldAt && heldAt.getTime() > ctx.now.getTime())
+          throw invalid('heldAt', 'The summons cannot be recorded ahead');
+        if (heldAt && localDate(heldAt) < localDate(s.created_at))
+          throw invalid('heldAt', 'The summons was held before it was due: record the date it took place');
+        await tx
           .updateTable('hazard_summons')
           .set({
-            status: req.body.outcome,
+            status: b.outcome,
             held_at: heldAt,
             recorded_by_id: ctx.actor.userId,
             recorded_by_name: ctx.actor.displayName,
-            note: req.body.note,
+            note: b.note,
+            attendees: b.attendees,
             updated_at: ctx.now,
             version: s.version + 1,
           })
           .where('id', '=', s.id)
-          .returning(['id', 'status', 'held_at', 'note', 'version'])
-          .executeTakeFirstOrThrow();
+          .execute();
         await tx
           .insertInto('supervision_events')
           .values({
@@ -451,20 +490,23 @@ export function supervisionRoutes(app: FastifyInstance, p: Platform) {
             at: ctx.now,
             actor_id: ctx.actor.userId,
             actor_name: ctx.actor.displayName,
-            action: req.body.outcome,
-            reason: req.body.note,
-            data: '{}',
+            action: b.outcome,
+            reason: b.note,
+            data: JSON.stringify({ heldAt, attendees: b.attendees }),
           })
           .execute();
         await audit(tx, ctx, {
-          action: `hazard.summons_${req.body.outcome}`,
+          action: `hazard.summons_${b.outcome}`,
           entityType: 'hazard_summons',
           entityId: s.id,
           before: { status: s.status },
-          after: { status: after.status, note: after.note },
+          after: { status: b.outcome, heldAt, attendees: b.attendees, note: b.note },
         });
-        return { id: after.id, status: after.status, heldAt: after.held_at, note: after.note, version: after.version };
       });
+      const after = await summonsQuery(p.db, ctx.actor)
+        .where('hazard_summons.id', '=', req.params.id)
+        .executeTakeFirstOrThrow();
+      return { ...presentSummons(after, ctx.actor), history: await history(p.db, 'summons', after.id) };
     },
   );
 

@@ -588,6 +588,7 @@ export interface HazardSummonsTable {
   recorded_by_id: string | null;
   recorded_by_name: string | null;
   note: Generated<string>;
+  attendees: ColumnType<string[], string[] | undefined, string[]>;
   created_at: Timestamp;
   updated_at: Timestamp;
   version: Generated<number>;
