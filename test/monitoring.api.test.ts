@@ -117,7 +117,7 @@ describe.each(DATABASES)('monitoring API on $name', (dbc) => {
         headers: w.users.county_admin.headers,
         payload: { enterpriseId: w.entA.id, code: '0f8fad5b-d9cb-469f-a165-70867728950e', name: 'x', kind: 'co' },
       });
-      expect(code.statusCode).toBe(400);
+      expect(code.statusCode, code.body).toBe(400);
       expect(Number(await count())).toBe(before);
     });
 
@@ -239,6 +239,120 @@ describe.each(DATABASES)('monitoring API on $name', (dbc) => {
       expect((await ingest(env.app, 'fxgw_nonsense', [])).statusCode).toBe(401);
       const none = await env.app.inject({ method: 'POST', url: '/api/ingest/readings', payload: { readings: [] } });
       expect(none.statusCode).toBe(401);
+    });
+    it('records a rename as an update and only a real rule change as a threshold change', async () => {
+      const pt = await createPointApi(env.app, w.users.enterprise_admin.headers, {
+        enterpriseId: w.entA.id,
+        code: pointCode('CH4-'),
+        name: '1302 工作面 T1',
+        template: 'coal-ch4-working-face',
+        thresholds: { persistSeconds: 5 },
+      });
+      const patch = (payload: Record<string, unknown>) =>
+        env.app.inject({
+          method: 'PATCH',
+          url: `/api/points/${pt.id}`,
+          headers: w.users.enterprise_admin.headers,
+          payload,
+        });
+      // What a form sends: every field, the thresholds unchanged (in another key order), only the name new.
+      const rename = await patch({
+        version: 1,
+        name: '1302 工作面 T1(改)',
+        template: 'coal-ch4-working-face',
+        thresholds: { persistSeconds: 5 },
+        intervalSeconds: 10,
+        rangeMin: null,
+        rangeMax: null,
+      });
+      expect(rename.statusCode).toBe(200);
+      const change = await patch({ version: 2, thresholds: { persistSeconds: 5, high: 0.8, deadband: 0.05 } });
+      expect(change.statusCode).toBe(200);
+      expect(change.json().effectiveThresholds).toMatchObject({ high: 0.8, powerCut: 1.5, deadband: 0.05 });
+      const off = await patch({ version: 3, active: false });
+      expect(off.statusCode).toBe(200);
+      const rows = await env.p.db
+        .selectFrom('audit_log')
+        .select(['action', 'before', 'after'])
+        .where('entity_id', '=', pt.id)
+        .orderBy('id')
+        .execute();
+      expect(rows.map((r) => r.action)).toEqual([
+        'monitoring.point.created',
+        'monitoring.point.updated',
+        'monitoring.point.thresholds_changed',
+        'monitoring.point.thresholds_changed',
+      ]);
+      const [, renamed, changed] = rows as { after: { name: string; thresholds: Record<string, number> } }[];
+      expect(renamed?.after.name).toBe('1302 工作面 T1(改)');
+      expect(changed?.after.thresholds).toEqual({ persistSeconds: 5, high: 0.8, deadband: 0.05 });
+      // The code is not editable (gateways address the point by it): refused, nothing written.
+      const code = await patch({ version: 4, code: 'NEW-CODE' });
+      expect(code.statusCode, code.body).toBe(400);
+      expect((await patch({ version: 4, intervalSeconds: 0 })).json().error.fields[0].path).toBe('intervalSeconds');
+      const after = await env.app.inject({ url: `/api/points/${pt.id}`, headers: w.users.enterprise_admin.headers });
+      expect(after.json()).toMatchObject({ version: 4, active: false, intervalSeconds: 10 });
+    });
+
+    it("answers 404 for another enterprise's point or gateway list, and for a malformed point id", async () => {
+      const pt = await createPointApi(env.app, w.users.county_admin.headers, {
+        enterpriseId: w.entB.id,
+        code: pointCode('CO-'),
+        name: 'CO',
+        template: 'coal-co',
+      });
+      const patch = await env.app.inject({
+        method: 'PATCH',
+        url: `/api/points/${pt.id}`,
+        headers: w.users.enterprise_admin.headers,
+        payload: { version: 1, thresholds: { high: 30 } },
+      });
+      expect(patch.statusCode).toBe(404);
+      const malformed = await env.app.inject({
+        method: 'PATCH',
+        url: '/api/points/not-an-id',
+        headers: w.users.enterprise_admin.headers,
+        payload: { version: 1, name: 'x' },
+      });
+      expect(malformed.statusCode).toBe(404);
+      const audits = await env.p.db.selectFrom('audit_log').select('action').where('entity_id', '=', pt.id).execute();
+      expect(audits.map((a) => a.action)).toEqual(['monitoring.point.created']);
+      for (const url of [`/api/gateways?enterpriseId=${w.entB.id}`, `/api/points?enterpriseId=${w.entB.id}`]) {
+        const res = await env.app.inject({ url, headers: w.users.enterprise_admin.headers });
+        expect(res.statusCode, url).toBe(404);
+        const county = await env.app.inject({ url, headers: w.users.county_admin.headers });
+        expect(county.statusCode, url).toBe(200);
+      }
+    });
+
+    it("lists an enterprise's gateways with created, last seen and revoked state", async () => {
+      const g = await createGatewayApi(env.app, w.users.enterprise_admin.headers, w.entA.id, '二号分站');
+      const pt = await createPointApi(env.app, w.users.enterprise_admin.headers, {
+        enterpriseId: w.entA.id,
+        code: pointCode('O2-'),
+        name: 'O2',
+        template: 'coal-o2-intake',
+      });
+      const list = async () =>
+        (
+          await env.app.inject({
+            url: `/api/gateways?enterpriseId=${w.entA.id}`,
+            headers: w.users.dept_officer.headers,
+          })
+        ).json().items as { id: string; enterpriseId: string; lastSeenAt: string | null; status: string }[];
+      // The department officer supervises A's sector: he sees A's gateways (read only).
+      const before = (await list()).find((x) => x.id === g.id);
+      expect(before).toMatchObject({ enterpriseId: w.entA.id, lastSeenAt: null, status: 'active' });
+      expect((await ingest(env.app, g.token, [{ point: pt.code, ts: t(), value: 20.8 }])).statusCode).toBe(202);
+      const seen = await eventually(async () => (await list()).find((x) => x.id === g.id && x.lastSeenAt));
+      expect(seen.status).toBe('active');
+      const revoke = await env.app.inject({
+        method: 'POST',
+        url: `/api/gateways/${g.id}/revoke`,
+        headers: w.users.dept_officer.headers,
+      });
+      expect(revoke.statusCode).toBe(403);
+      expect((await list()).find((x) => x.id === g.id)?.status).toBe('active');
     });
   });
 

@@ -2,4 +2,5 @@
 export * from './alarm-workflow.js';
 export * from './evaluator.js';
 export * from './mhi.js';
+export * from './points.js';
 export * from './templates.js';

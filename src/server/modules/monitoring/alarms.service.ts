@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import { localDate } from '../../../core/dates.js';
+import { isUuid } from '../../../core/ids.js';
 import {
   type AlarmActionInput,
   type AlarmErrorCode,
@@ -410,7 +411,7 @@ function actionError(code: AlarmErrorCode, field: string | null): AppError {
 
 /** One alarm within the actor's scope, locked for update. */
 async function lockScopedAlarm(tx: Tx, ctx: RequestCtx, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return tx
     .selectFrom('alarms')
     .innerJoin('enterprises', 'enterprises.id', 'alarms.enterprise_id')

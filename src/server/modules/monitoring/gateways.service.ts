@@ -1,3 +1,4 @@
+import { isUuid } from '../../../core/ids.js';
 import { audit } from '../../platform/audit/audit.js';
 import { newSecret } from '../../platform/auth/tokens.js';
 import type { Actor } from '../../platform/authz/actor.js';
@@ -6,7 +7,6 @@ import { enterpriseScope } from '../../platform/authz/scope.js';
 import type { Executor, Tx } from '../../platform/db/client.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { RequestCtx } from '../../platform/http/context.js';
-import { UUID_RE } from './points.model.js';
 import { scopedEnterprise } from './points.service.js';
 
 type GatewayRow = {
@@ -88,7 +88,7 @@ export async function createGateway(
 
 export async function revokeGateway(tx: Tx, ctx: RequestCtx, id: string) {
   requirePermission(ctx.actor, 'monitoring.manage');
-  if (!UUID_RE.test(id)) throw notFound('gateway');
+  if (!isUuid(id)) throw notFound('gateway');
   const before = await scopedGateways(tx, ctx.actor)
     .where('monitoring_gateways.id', '=', id)
     .forUpdate(['monitoring_gateways'])

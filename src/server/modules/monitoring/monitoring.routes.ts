@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { isUuid } from '../../../core/ids.js';
 import {
   ALARM_RULES,
   ALARM_STATUSES,
@@ -33,7 +34,7 @@ import {
   SETTINGS_KEY,
 } from './monitoring.settings.js';
 import { monitoringOverview, monitoringQuality, scopedDeadLetters } from './overview.js';
-import { pointCreateSchema, pointUpdateSchema, presentPoint, UUID_RE } from './points.model.js';
+import { pointCreateSchema, pointUpdateSchema, presentPoint } from './points.model.js';
 import { createPoint, findPoint, pointStatus, scopedPoints, updatePoint } from './points.service.js';
 import { pickStep, readSeries, STEPS } from './readings.js';
 import { enterpriseSparklines, SPARKLINE_MAX_MINUTES } from './sparklines.js';
@@ -94,7 +95,11 @@ export function monitoringRoutes(app: FastifyInstance, p: Platform) {
       const ctx = ctxOf(req);
       requirePermission(ctx.actor, 'monitoring.read');
       let q = scopedGateways(p.db, ctx.actor);
-      if (req.query.enterpriseId) q = q.where('monitoring_gateways.enterprise_id', '=', req.query.enterpriseId);
+      if (req.query.enterpriseId) {
+        // An enterprise out of scope is not there (404), rather than an empty list that hides the refusal.
+        if (!(await canSeeEnterprise(p.db, ctx.actor, req.query.enterpriseId))) throw notFound('enterprise');
+        q = q.where('monitoring_gateways.enterprise_id', '=', req.query.enterpriseId);
+      }
       const rows = await q.orderBy('monitoring_gateways.created_at', 'desc').limit(500).execute();
       return { items: rows.map(presentGateway) };
     },
@@ -134,7 +139,10 @@ export function monitoringRoutes(app: FastifyInstance, p: Platform) {
       requirePermission(ctx.actor, 'monitoring.read');
       const { page, pageSize, enterpriseId, kind, q, active } = req.query;
       let base = scopedPoints(p.db, ctx.actor);
-      if (enterpriseId) base = base.where('monitoring_points.enterprise_id', '=', enterpriseId);
+      if (enterpriseId) {
+        if (!(await canSeeEnterprise(p.db, ctx.actor, enterpriseId))) throw notFound('enterprise');
+        base = base.where('monitoring_points.enterprise_id', '=', enterpriseId);
+      }
       if (kind) base = base.where('monitoring_points.kind', '=', kind);
       if (active !== undefined) base = base.where('monitoring_points.active', '=', active);
       if (q) {
@@ -309,7 +317,7 @@ export function monitoringRoutes(app: FastifyInstance, p: Platform) {
   r.get('/api/alarms/:id', { schema: { tags: ['monitoring'], params: idParams } }, async (req) => {
     const ctx = ctxOf(req);
     requirePermission(ctx.actor, 'monitoring.read');
-    if (!UUID_RE.test(req.params.id)) throw notFound('alarm');
+    if (!isUuid(req.params.id)) throw notFound('alarm');
     const a = await p.db
       .selectFrom('alarms')
       .innerJoin('enterprises', 'enterprises.id', 'alarms.enterprise_id')

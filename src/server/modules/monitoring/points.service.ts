@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
+import { isUuid } from '../../../core/ids.js';
 import { getTemplate } from '../../../core/monitoring/index.js';
-import { audit } from '../../platform/audit/audit.js';
+import { audit, canonicalJson } from '../../platform/audit/audit.js';
 import type { Actor } from '../../platform/authz/actor.js';
 import { requirePermission } from '../../platform/authz/actor.js';
 import { enterpriseScope } from '../../platform/authz/scope.js';
@@ -14,12 +15,11 @@ import {
   type PointRow,
   type PointUpdate,
   presentPoint,
-  UUID_RE,
 } from './points.model.js';
 
 /** The enterprise, if the actor may see it (else the caller answers 404). */
 export async function scopedEnterprise(db: Executor, actor: Actor, id: string) {
-  if (!UUID_RE.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return db
     .selectFrom('enterprises')
     .select(['id', 'name'])
@@ -37,7 +37,7 @@ export function scopedPoints(db: Executor, actor: Actor) {
 }
 
 export async function findPoint(db: Executor, actor: Actor, id: string): Promise<PointRow | undefined> {
-  if (!UUID_RE.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return scopedPoints(db, actor)
     .selectAll('monitoring_points')
     .where('monitoring_points.id', '=', id)
@@ -137,8 +137,8 @@ const COLUMNS: Record<string, keyof PointRow> = {
   active: 'active',
 };
 
-/** Fields whose change alters alarm behaviour: audited as a threshold change. */
-const RULE_FIELDS = new Set([
+/** Fields (as `presentPoint` names them) whose change alters alarm behaviour: audited as a threshold change. */
+const RULE_FIELDS = [
   'template',
   'thresholds',
   'rangeMin',
@@ -150,11 +150,19 @@ const RULE_FIELDS = new Set([
   'severities',
   'active',
   'kind',
-]);
+] as const;
+
+/** The rule-relevant fields that differ between two presented versions of a point. */
+export function changedRuleFields(
+  before: ReturnType<typeof presentPoint>,
+  after: ReturnType<typeof presentPoint>,
+): string[] {
+  return RULE_FIELDS.filter((k) => canonicalJson(before[k]) !== canonicalJson(after[k]));
+}
 
 export async function updatePoint(tx: Tx, ctx: RequestCtx, id: string, input: PointUpdate): Promise<PointRow> {
   requirePermission(ctx.actor, 'monitoring.manage');
-  if (!UUID_RE.test(id)) throw notFound('monitoring point');
+  if (!isUuid(id)) throw notFound('monitoring point');
   const before = await tx
     .selectFrom('monitoring_points')
     .innerJoin('enterprises', 'enterprises.id', 'monitoring_points.enterprise_id')
@@ -195,13 +203,17 @@ export async function updatePoint(tx: Tx, ctx: RequestCtx, id: string, input: Po
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  const rules = Object.keys(changes).some((k) => RULE_FIELDS.has(k));
+  // A form sends every field: what counts is what actually changed, so a rename is not a threshold change and a
+  // threshold change is never recorded as a mere update.
+  const shownBefore = presentPoint(before);
+  const shownAfter = presentPoint(after);
+  const ruleChanges = changedRuleFields(shownBefore, shownAfter);
   await audit(tx, ctx, {
-    action: rules ? 'monitoring.point.thresholds_changed' : 'monitoring.point.updated',
+    action: ruleChanges.length > 0 ? 'monitoring.point.thresholds_changed' : 'monitoring.point.updated',
     entityType: 'monitoring_point',
     entityId: id,
-    before: presentPoint(before),
-    after: presentPoint(after),
+    before: shownBefore,
+    after: shownAfter,
   });
   return after;
 }
