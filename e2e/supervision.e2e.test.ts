@@ -48,9 +48,7 @@ run('supervision journeys in Chromium', () => {
   });
   afterAll(() => env?.close());
 
-  // NOT YET PASSING (issue #4 stays open): with the connection cut, submitting the answers never shows the
-  // draft-kept message (网络不通…) the page is meant to show; the offline path of the answers form needs fixing.
-  it.skip('a township inspector on a phone runs a checklist with one finding, and the hazard is in the hazard module', async () => {
+  it('a township inspector on a phone runs a checklist with one finding, and the hazard is in the hazard module', async () => {
     const { ctx, page, errors } = await newPage(env, PHONE);
     await loginAs(env, page, 'town_officer');
     const me = await apiIn<{ user: { id: string } }>(page, '/api/auth/me');

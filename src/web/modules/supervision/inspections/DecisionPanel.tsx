@@ -6,7 +6,14 @@ import { isApiError } from '../../../shared/api';
 import { applyFieldErrors, errorMessage, serverFieldErrors } from '../../../shared/errors';
 import { formatDateTime } from '../../../shared/format';
 import { useCan } from '../../auth/api';
-import { DECISION_KINDS, type DecisionBody, type DecisionKind, type InspectionDetail, inspectionApi } from './api';
+import {
+  AT_SITE,
+  DECISION_KINDS,
+  type DecisionBody,
+  type DecisionKind,
+  type InspectionDetail,
+  inspectionApi,
+} from './api';
 
 interface Values {
   kind: DecisionKind;
@@ -31,6 +38,7 @@ export function DecisionPanel({ inspection, onChanged }: { inspection: Inspectio
     ['in_progress', 'completed', 'documents_issued'].includes(inspection.status);
 
   const decide = useMutation({
+    ...AT_SITE,
     mutationFn: (v: Values) => {
       const body: DecisionBody = { kind: v.kind, legalBasis: v.legalBasis, facts: v.facts };
       if (v.kind === 'fine' && v.fineYuan !== undefined) body.fineYuan = v.fineYuan;

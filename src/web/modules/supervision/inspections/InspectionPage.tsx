@@ -24,7 +24,7 @@ import { isApiError } from '../../../shared/api';
 import { errorMessage } from '../../../shared/errors';
 import { formatDateTime } from '../../../shared/format';
 import { useMe } from '../../auth/api';
-import { documentUrl, INSPECTION_KEYS, type InspectionDetail, inspectionApi } from './api';
+import { AT_SITE, documentUrl, INSPECTION_KEYS, type InspectionDetail, inspectionApi } from './api';
 import { ChecklistItemCard } from './ChecklistItemCard';
 import { DecisionPanel } from './DecisionPanel';
 import { answerKey, type DraftAnswer, missingEvidence, toAnswerBodies, useDraft } from './draft';
@@ -67,6 +67,7 @@ function Inspection({ inspection: i, onChanged }: { inspection: InspectionDetail
     update((d) => ({ ...d, answers: { ...d.answers, [answerKey(templateId, itemKey)]: a } }));
 
   const act = useMutation({
+    ...AT_SITE,
     mutationFn: (body: { action: 'start' | 'cancel' | 'complete' } & Record<string, unknown>) =>
       inspectionApi.act(i.id, { ...body, version: i.version }),
     onSuccess: (d, body) => {
@@ -102,7 +103,7 @@ function Inspection({ inspection: i, onChanged }: { inspection: InspectionDetail
       return false;
     }
   };
-  const saving = useMutation({ mutationFn: submitAnswers });
+  const saving = useMutation({ ...AT_SITE, mutationFn: submitAnswers });
 
   const complete = async () => {
     if (!(await submitAnswers())) return;

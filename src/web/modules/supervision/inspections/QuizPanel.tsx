@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import { useT } from '../../../app/i18n';
 import { errorMessage } from '../../../shared/errors';
 import {
+  AT_SITE,
   type InspectionDetail,
   inspectionApi,
   type PersonRole,
@@ -56,6 +57,7 @@ export function QuizPanel({ inspection, onChanged }: { inspection: InspectionDet
   const editable = inspection.canConduct && inspection.status === 'in_progress';
 
   const start = useMutation({
+    ...AT_SITE,
     mutationFn: (v: { personName: string; personRole: PersonRole }) => inspectionApi.startQuiz(inspection.id, v),
     onSuccess: (r, v) => {
       const q = { id: r.id, personName: v.personName, passMark: r.passMark, questions: r.questions };
@@ -69,6 +71,7 @@ export function QuizPanel({ inspection, onChanged }: { inspection: InspectionDet
     onError: (err) => message.error(errorMessage(err)),
   });
   const submit = useMutation({
+    ...AT_SITE,
     mutationFn: (q: OpenQuiz) => inspectionApi.submitQuiz(q.id, given),
     onSuccess: (r) => {
       saveOpen(inspection.id, null);

@@ -206,6 +206,14 @@ export interface TemplateDetail extends Omit<TemplateListItem, 'itemCount'> {
 
 const enc = encodeURIComponent;
 
+/**
+ * Mutations of the on-site pages always send. TanStack Query's default (`networkMode: 'online'`) does not even
+ * call the mutation function while the browser reports itself offline: the call waits, paused and silent, for the
+ * connection to return. At the site the inspector must be told at once that the send failed and the draft is kept
+ * on the device, so the request is tried and its network error (`ApiError` code `NETWORK`) is shown.
+ */
+export const AT_SITE = { networkMode: 'always' } as const;
+
 export const INSPECTION_KEYS = {
   all: ['supervision', 'inspections'] as const,
   list: (q: InspectionQuery) => ['supervision', 'inspections', 'list', q] as const,
