@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CREDIT_CODE_CHARSET } from '../src/core/credit-code.js';
 import { addDays, localDate } from '../src/core/dates.js';
+import type { FieldError } from '../src/core/errors.js';
 import { verifyAuditChain } from '../src/server/platform/audit/audit.js';
 import {
   type AuthHeaders,
@@ -127,65 +128,79 @@ describe.each(DATABASES)('enterprises API on $name', (dbc) => {
   });
 
   describe('refuses bad input with the field, and writes nothing', () => {
-    const cases: [string, (v: string) => Record<string, unknown>, number, string, { path: string; message: string }][] =
+    const cases: [string, (v: string) => Record<string, unknown>, number, string, FieldError][] = [
       [
-        [
-          'a wrong check character',
-          (v) => body(v, { creditCode: badCheckCode() }),
-          400,
-          'VALIDATION',
-          { path: 'creditCode', message: 'credit_code.check' },
-        ],
-        [
-          'a forbidden character (O)',
-          (v) => body(v, { creditCode: `91140522MA0K0O001X` }),
-          400,
-          'VALIDATION',
-          { path: 'creditCode', message: 'credit_code.charset' },
-        ],
-        [
-          'swapped coordinates',
-          (v) => body(v, { lng: 35.48, lat: 112.41 }),
-          400,
-          'VALIDATION',
-          { path: 'lng', message: 'lng.range' },
-        ],
-        [
-          'an unknown region',
-          () => body('999999999999'),
-          400,
-          'VALIDATION',
-          { path: 'regionCode', message: 'region.unknown' },
-        ],
-        [
-          'an unknown primary sector',
-          (v) => body(v, { primarySector: 'no_such_sector' }),
-          400,
-          'VALIDATION',
-          { path: 'primarySector', message: 'sector.unknown' },
-        ],
-        [
-          'an unknown other sector',
-          (v) => body(v, { otherSectors: ['construction', 'no_such_sector'] }),
-          400,
-          'VALIDATION',
-          { path: 'otherSectors.1', message: 'sector.unknown' },
-        ],
-        [
-          'an unknown other sector after a repeated primary one',
-          (v) => body(v, { otherSectors: ['coal_mine', 'no_such_sector'] }),
-          400,
-          'VALIDATION',
-          { path: 'otherSectors.1', message: 'sector.unknown' },
-        ],
-        [
-          'a grade without expiry',
-          (v) => body(v, { standardizationGrade: 2 }),
-          400,
-          'VALIDATION',
-          { path: 'standardizationExpiry', message: 'standardization.expiry_required' },
-        ],
-      ];
+        'a wrong check character',
+        (v) => body(v, { creditCode: badCheckCode() }),
+        400,
+        'VALIDATION',
+        { path: 'creditCode', message: 'credit_code.check' },
+      ],
+      [
+        'a forbidden character (O)',
+        (v) => body(v, { creditCode: `91140522MA0K0O001X` }),
+        400,
+        'VALIDATION',
+        { path: 'creditCode', message: 'credit_code.charset' },
+      ],
+      [
+        'swapped coordinates',
+        (v) => body(v, { lng: 35.48, lat: 112.41 }),
+        400,
+        'VALIDATION',
+        { path: 'lng', message: 'lng.range' },
+      ],
+      [
+        "a negative headcount (zod's own check: a stable key with its bound)",
+        (v) => body(v, { employees: -1 }),
+        400,
+        'VALIDATION',
+        { path: 'employees', message: 'too_small_n', params: { min: '0' } },
+      ],
+      [
+        'a headcount as text (wrong type)',
+        (v) => body(v, { employees: 'many' }),
+        400,
+        'VALIDATION',
+        { path: 'employees', message: 'invalid' },
+      ],
+      ['a missing name', (v) => body(v, { name: undefined }), 400, 'VALIDATION', { path: 'name', message: 'required' }],
+      [
+        'an unknown region',
+        () => body('999999999999'),
+        400,
+        'VALIDATION',
+        { path: 'regionCode', message: 'region.unknown' },
+      ],
+      [
+        'an unknown primary sector',
+        (v) => body(v, { primarySector: 'no_such_sector' }),
+        400,
+        'VALIDATION',
+        { path: 'primarySector', message: 'sector.unknown' },
+      ],
+      [
+        'an unknown other sector',
+        (v) => body(v, { otherSectors: ['construction', 'no_such_sector'] }),
+        400,
+        'VALIDATION',
+        { path: 'otherSectors.1', message: 'sector.unknown' },
+      ],
+      [
+        'an unknown other sector after a repeated primary one',
+        (v) => body(v, { otherSectors: ['coal_mine', 'no_such_sector'] }),
+        400,
+        'VALIDATION',
+        { path: 'otherSectors.1', message: 'sector.unknown' },
+      ],
+      [
+        'a grade without expiry',
+        (v) => body(v, { standardizationGrade: 2 }),
+        400,
+        'VALIDATION',
+        { path: 'standardizationExpiry', message: 'standardization.expiry_required' },
+      ],
+    ];
     it.each(cases)('%s', async (_name, make, status, code, field) => {
       const t = await makeTownship(env.p);
       const before = await written(t.town, adminId);

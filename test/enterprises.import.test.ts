@@ -158,8 +158,16 @@ describe.each(DATABASES)('enterprise import on $name', (dbc) => {
     expect(err.code).toBe('IMPORT_INVALID');
     const cells = (err.errors as { row: number; column: string }[]).map((e) => `${e.row}:${e.column}`).sort();
     expect(cells).toEqual(['5:主行业(代码或名称)', '5:统一社会信用代码', '5:重大危险源(是/否)']);
-    const credit = (err.errors as { column: string; message: string }[]).find((e) => e.column === '统一社会信用代码');
-    expect(credit?.message).toContain('校验位');
+    // Each error is a stable key (worded by the web app in the reader's language) with its parameters.
+    const byColumn = new Map(
+      (err.errors as { column: string; message: string; params?: unknown }[]).map((e) => [e.column, e]),
+    );
+    expect(byColumn.get('统一社会信用代码')?.message).toBe('credit_code.check');
+    expect(byColumn.get('主行业(代码或名称)')).toMatchObject({
+      message: 'import.unknown_sector',
+      params: { value: '不存在的行业' },
+    });
+    expect(byColumn.get('重大危险源(是/否)')?.message).toBe('import.yes_no');
     expect(await countIn(t.town)).toBe(0);
 
     const ok = await upload(await fill([...good, fixed]));
@@ -243,13 +251,17 @@ describe.each(DATABASES)('enterprise import on $name', (dbc) => {
       const res = await upload(bytes, admin, 'import.xlsx');
       expect(res.statusCode, res.body).toBe(400);
       expect(res.json().error.code).toBe('IMPORT_INVALID');
-      expect(res.json().error.errors[0].row).toBe(0);
+      expect(res.json().error.errors[0]).toMatchObject({ row: 0, message: 'import.not_xlsx' });
     }
     const wb = new ExcelJS.Workbook();
     wb.addWorksheet('x').addRow(['企业名称', '地址']);
     const res = await upload(Buffer.from(await wb.xlsx.writeBuffer()));
     expect(res.statusCode).toBe(400);
-    expect((res.json().error.errors as { column: string }[]).map((e) => e.column)).toContain('统一社会信用代码');
+    expect(res.json().error.errors).toContainEqual({
+      row: 1,
+      column: '统一社会信用代码',
+      message: 'import.column_missing',
+    });
     const none = await env.app.inject({ method: 'POST', url: '/api/enterprises/import', headers: admin });
     expect(none.statusCode).toBe(400);
   });

@@ -30,9 +30,49 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * One field's problem. `message` is a stable key the web app translates (`credit_code.check`, `required`,
+ * `too_small_n`), `params` fills its placeholders (`{min: 10}`).
+ */
 export interface FieldError {
   path: string;
   message: string;
+  params?: Record<string, string | number>;
+}
+
+/** A schema's own message that is already a stable key (`credit_code.check`), not zod's English sentence. */
+const STABLE_KEY = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/;
+
+/** The fields of a zod issue this mapping reads (zod's own `$ZodIssue` satisfies it; core does not import zod). */
+export interface IssueLike {
+  code: string;
+  message: string;
+  origin?: unknown;
+  minimum?: unknown;
+  maximum?: unknown;
+  expected?: unknown;
+  input?: unknown;
+}
+
+/**
+ * The stable key (and its parameters) for one zod issue: the schema's own key when it gave one, else a key by
+ * the kind of issue. Used by the server for request validation and by the Excel import, and by the web app for
+ * its own form checks, so one input gets the same words wherever it is checked.
+ */
+export function issueKey(issue: IssueLike): Pick<FieldError, 'message' | 'params'> {
+  if (STABLE_KEY.test(issue.message)) return { message: issue.message };
+  switch (issue.code) {
+    case 'too_small':
+      if (issue.origin === 'string' && Number(issue.minimum) <= 1) return { message: 'required' };
+      return { message: 'too_small_n', params: { min: String(issue.minimum) } };
+    case 'too_big':
+      return { message: 'too_big_n', params: { max: String(issue.maximum) } };
+    case 'invalid_type':
+      // zod reports a missing value as "expected X, received undefined".
+      return { message: /received undefined/.test(issue.message) ? 'required' : 'invalid' };
+    default:
+      return { message: 'invalid' };
+  }
 }
 
 export interface ApiErrorBody {

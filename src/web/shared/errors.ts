@@ -16,9 +16,9 @@ export function errorMessage(err: unknown): string {
   return translate('errors.INTERNAL');
 }
 
-/** A field message from the server or from zod: a stable key (`credit_code.check`) when we know it. */
-export function fieldMessage(message: string): string {
-  return translateDynamic(`fieldErrors.${message}`) ?? message;
+/** A field message from the server or from zod: a stable key (`credit_code.check`) with its parameters. */
+export function fieldMessage(message: string, params?: Record<string, string | number>): string {
+  return translateDynamic(`fieldErrors.${message}`, params) ?? message;
 }
 
 export type NamePath = (string | number)[];
@@ -54,5 +54,5 @@ export function applyFieldErrors(
 
 /** Server field errors in the shape `applyFieldErrors` takes. */
 export function serverFieldErrors(fields: readonly FieldError[]): { path: NamePath; text: string }[] {
-  return fields.map((f) => ({ path: toNamePath(f.path), text: fieldMessage(f.message) }));
+  return fields.map((f) => ({ path: toNamePath(f.path), text: fieldMessage(f.message, f.params) }));
 }

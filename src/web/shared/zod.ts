@@ -1,25 +1,15 @@
 import type { Rule } from 'antd/es/form';
 import type { z } from 'zod';
-import { translate, translateDynamic } from '../app/i18n';
-import type { NamePath } from './errors';
+import { issueKey } from '../../core/errors';
+import { translate } from '../app/i18n';
+import { fieldMessage, type NamePath } from './errors';
 
 type Issue = z.core.$ZodIssue;
 
 /** The text for one zod issue: our stable key when the schema gave one, else a message by issue kind. */
 export function issueText(issue: Issue): string {
-  const known = translateDynamic(`fieldErrors.${issue.message}`);
-  if (known) return known;
-  switch (issue.code) {
-    case 'too_small':
-      if (issue.origin === 'string' && Number(issue.minimum) <= 1) return translate('fieldErrors.required');
-      return translate('fieldErrors.too_small_n', { min: String(issue.minimum) });
-    case 'too_big':
-      return translate('fieldErrors.too_big_n', { max: String(issue.maximum) });
-    case 'invalid_type':
-      return translate('fieldErrors.required');
-    default:
-      return translate('fieldErrors.invalid');
-  }
+  const { message, params } = issueKey(issue);
+  return fieldMessage(message, params);
 }
 
 export function issuesToFieldErrors(issues: readonly Issue[]): { path: NamePath; text: string }[] {

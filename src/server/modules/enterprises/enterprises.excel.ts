@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
-import type { z } from 'zod';
 import { type EnterpriseCreate, enterpriseCreateSchema } from '../../../core/enterprise.js';
+import { issueKey } from '../../../core/errors.js';
 
 /** The import/export layout (列), in the order of the template. Chinese headers are what counties use. */
 export const COLUMNS = [
@@ -62,10 +62,15 @@ const STATUS: Record<string, 'operating' | 'suspended' | 'closed'> = {
 };
 const GRADE: Record<string, 1 | 2 | 3> = { 一级: 1, 二级: 2, 三级: 3, '1': 1, '2': 2, '3': 3 };
 
+/**
+ * One problem of an import: the sheet row, the template column's header, and a stable key (`import.unknown_region`,
+ * `credit_code.check`, …) with its parameters, which the web app words in the reader's language.
+ */
 export interface ImportError {
   row: number;
   column: string;
   message: string;
+  params?: Record<string, string | number>;
 }
 
 export interface Lookups {
@@ -111,12 +116,11 @@ export async function readImport(
     return {
       rows: [],
       rowNumbers: [],
-      errors: [{ row: 0, column: '', message: '文件不是有效的 Excel (.xlsx) 工作簿 / not a valid .xlsx workbook' }],
+      errors: [{ row: 0, column: '', message: 'import.not_xlsx' }],
     };
   }
   const ws = wb.worksheets[0];
-  if (!ws)
-    return { rows: [], rowNumbers: [], errors: [{ row: 0, column: '', message: '工作簿没有工作表 / no worksheet' }] };
+  if (!ws) return { rows: [], rowNumbers: [], errors: [{ row: 0, column: '', message: 'import.no_worksheet' }] };
   const headerRow = ws.getRow(1);
   const colIndex = new Map<ColumnKey, number>();
   headerRow.eachCell((cell, col) => {
@@ -131,7 +135,7 @@ export async function readImport(
     return {
       rows: [],
       rowNumbers: [],
-      errors: missing.map((c) => ({ row: 1, column: c.header, message: '缺少必需的列 / required column missing' })),
+      errors: missing.map((c) => ({ row: 1, column: c.header, message: 'import.column_missing' })),
     };
   }
   const rows: EnterpriseCreate[] = [];
@@ -149,25 +153,26 @@ export async function readImport(
     };
     if (COLUMNS.every((c) => get(c.key) === '')) continue;
     const rowErrors: ImportError[] = [];
-    const err = (k: ColumnKey, message: string) => rowErrors.push({ row: r, column: header(k), message });
+    const err = (k: ColumnKey, message: string, params?: ImportError['params']) =>
+      rowErrors.push({ row: r, column: header(k), message, ...(params ? { params } : {}) });
 
     const regionText = get('region');
     const region = lookups.region(regionText);
-    if (!region) err('region', regionText ? `未知或不唯一的村(社区): ${regionText}` : '必填 / required');
+    if (!region) err('region', regionText ? 'import.unknown_region' : 'required', { value: regionText });
     const primaryText = get('primarySector');
     const primary = lookups.sector(primaryText);
-    if (!primary) err('primarySector', primaryText ? `未知行业: ${primaryText}` : '必填 / required');
+    if (!primary) err('primarySector', primaryText ? 'import.unknown_sector' : 'required', { value: primaryText });
     const others: string[] = [];
     for (const s of split(get('otherSectors'))) {
       const code = lookups.sector(s);
       if (code) others.push(code);
-      else err('otherSectors', `未知行业: ${s}`);
+      else err('otherSectors', 'import.unknown_sector', { value: s });
     }
     const bool = (k: ColumnKey) => {
       const v = get(k).toLowerCase();
       if (YES.has(v)) return true;
       if (NO.has(v)) return false;
-      err(k, '应填 是 或 否');
+      err(k, 'import.yes_no');
       return false;
     };
     const num = (k: ColumnKey) => {
@@ -175,20 +180,20 @@ export async function readImport(
       if (v === '') return null;
       const n = Number(v);
       if (!Number.isFinite(n)) {
-        err(k, `不是数字: ${v}`);
+        err(k, 'import.not_number', { value: v });
         return null;
       }
       return n;
     };
     const scaleText = get('scale');
     const scale = SCALE[scaleText];
-    if (!scale) err('scale', '应填 规上 或 规下');
+    if (!scale) err('scale', 'import.scale');
     const statusText = get('status');
     const status = statusText ? STATUS[statusText] : 'operating';
-    if (!status) err('status', '应填 在营、停产 或 关闭');
+    if (!status) err('status', 'import.status');
     const gradeText = get('standardizationGrade');
     const grade = gradeText ? GRADE[gradeText] : null;
-    if (grade === undefined) err('standardizationGrade', '应填 一级、二级 或 三级');
+    if (grade === undefined) err('standardizationGrade', 'import.grade');
     const licences = split(get('licences')).map((l) => {
       const [type = '', number = '', expiry = ''] = l.split('|').map((x) => x.trim());
       return { type, number, expiry };
@@ -224,12 +229,13 @@ export async function readImport(
         const col: ColumnKey =
           key === 'regionCode' ? 'region' : ((COLUMNS.find((c) => c.key === key)?.key ?? 'name') as ColumnKey);
         if (rowErrors.some((e) => e.column === header(col))) continue;
-        err(col, humanMessage(issue));
+        const { message, params } = issueKey(issue);
+        err(col, message, params);
       }
     }
     const code = candidate.creditCode.toUpperCase();
     const dup = seen.get(code);
-    if (code && dup) err('creditCode', `与第 ${dup} 行重复 / duplicates row ${dup}`);
+    if (code && dup) err('creditCode', 'import.duplicate_row', { row: dup });
     seen.set(code, r);
     if (rowErrors.length === 0 && parsed.success) {
       rows.push(parsed.data);
@@ -237,24 +243,8 @@ export async function readImport(
     }
     errors.push(...rowErrors);
   }
-  if (rows.length === 0 && errors.length === 0)
-    errors.push({ row: 2, column: '', message: '没有数据行 / no data rows' });
+  if (rows.length === 0 && errors.length === 0) errors.push({ row: 2, column: '', message: 'import.no_rows' });
   return { rows, rowNumbers, errors };
-}
-
-const MESSAGES: Record<string, string> = {
-  'credit_code.check': '统一社会信用代码校验位错误',
-  'credit_code.charset': '统一社会信用代码含非法字符(不得含 I、O、Z、S、V)',
-  'credit_code.length': '统一社会信用代码应为18位',
-  'phone.format': '电话格式不正确',
-  'date.format': '日期格式应为 YYYY-MM-DD',
-  'lng.range': '经度超出范围',
-  'lat.range': '纬度超出范围',
-  'name.short': '企业名称过短',
-  'standardization.expiry_required': '填写标准化等级时须填写有效期',
-};
-function humanMessage(issue: z.core.$ZodIssue): string {
-  return MESSAGES[issue.message] ?? issue.message;
 }
 
 export async function templateWorkbook(): Promise<Buffer> {

@@ -219,7 +219,8 @@ export function enterpriseRoutes(app: FastifyInstance, p: Platform) {
                     {
                       row: line,
                       column: field ? columnHeader(field.path) : '',
-                      message: field?.message ?? err.message,
+                      message: field?.message ?? 'import.rejected',
+                      ...(field?.params ? { params: field.params } : {}),
                     },
                   ],
                 },

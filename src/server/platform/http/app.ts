@@ -15,7 +15,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import type { ApiErrorBody } from '../../../core/errors.js';
+import { type ApiErrorBody, issueKey } from '../../../core/errors.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -160,16 +160,17 @@ export async function createHttpApp(deps: HttpDeps) {
         path: String(v.instancePath ?? '')
           .replace(/^\//, '')
           .replaceAll('/', '.'),
-        message: v.message ?? 'invalid',
+        ...issueKey({ ...v.params, code: v.keyword, message: v.message ?? '' }),
       }));
       const where = err.validationContext ?? 'request';
-      const first = fields[0];
+      const first = err.validation[0];
+      const firstPath = fields[0]?.path || where;
       return reply
         .status(400)
         .send(
           errorBody(
             'VALIDATION',
-            `Invalid ${where}${first ? `: ${first.path || where} ${first.message}` : ''}`,
+            `Invalid ${where}${first ? `: ${firstPath} ${first.message ?? 'invalid'}` : ''}`,
             fields,
           ),
         );

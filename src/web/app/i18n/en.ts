@@ -97,6 +97,21 @@ export const en: Messages = {
     NETWORK: 'Network error; check your connection and try again',
   },
   fieldErrors: {
+    import: {
+      not_xlsx: 'Not a valid Excel (.xlsx) workbook',
+      no_worksheet: 'The workbook has no worksheet',
+      column_missing: 'A required column is missing',
+      no_rows: 'There are no data rows',
+      unknown_region: 'Unknown or ambiguous village: {{value}} (use the region code or a unique name)',
+      unknown_sector: 'Unknown sector: {{value}}',
+      yes_no: 'Enter 是 (yes) or 否 (no)',
+      not_number: 'Not a number: {{value}}',
+      scale: 'Enter 规上 (above designated size) or 规下 (below)',
+      status: 'Enter 在营 (operating), 停产 (suspended) or 关闭 (closed)',
+      grade: 'Enter 一级, 二级 or 三级',
+      duplicate_row: 'Same credit code as row {{row}}',
+      rejected: 'This row could not be imported (not permitted or conflicting data)',
+    },
     credit_code: {
       check: 'The check character of the credit code is wrong',
       charset: 'The credit code has invalid characters (I, O, Z, S, V are not used)',

@@ -98,6 +98,21 @@ export const zhCN = {
     NETWORK: '网络连接失败，请检查网络后重试',
   } satisfies Record<ErrorCode | 'NETWORK' | 'ACCOUNT_LOCKED_UNTIL', string>,
   fieldErrors: {
+    import: {
+      not_xlsx: '文件不是有效的 Excel (.xlsx) 工作簿',
+      no_worksheet: '工作簿没有工作表',
+      column_missing: '缺少必需的列',
+      no_rows: '没有数据行',
+      unknown_region: '未知或重名的村(社区)：{{value}}(请填区域代码或唯一名称)',
+      unknown_sector: '未知行业：{{value}}',
+      yes_no: '应填 是 或 否',
+      not_number: '不是数字：{{value}}',
+      scale: '应填 规上 或 规下',
+      status: '应填 在营、停产 或 关闭',
+      grade: '应填 一级、二级 或 三级',
+      duplicate_row: '与第 {{row}} 行的统一社会信用代码重复',
+      rejected: '该行未能导入(无权限或数据冲突)',
+    },
     credit_code: {
       check: '统一社会信用代码校验位错误',
       charset: '统一社会信用代码含有无效字符(不使用 I、O、Z、S、V)',

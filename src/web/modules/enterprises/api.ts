@@ -117,7 +117,9 @@ export interface MapCollection {
 export interface ImportRowError {
   row: number;
   column: string;
+  /** A stable key (`import.unknown_region`) the page words with `fieldMessage`. */
   message: string;
+  params?: Record<string, string | number>;
 }
 
 export function filterQuery(f: EnterpriseFilters): Query {

@@ -12,13 +12,20 @@ type Outcome =
   | { kind: 'invalid'; errors: ImportRowError[] }
   | { kind: 'error'; text: string };
 
+function paramsOf(o: object): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(o)) if (typeof v === 'string' || typeof v === 'number') out[k] = v;
+  return out;
+}
+
 function rowErrors(err: ApiError): ImportRowError[] {
   const list = err.extra.errors;
   if (!Array.isArray(list)) return [];
   return list.flatMap((e: unknown) => {
     if (typeof e !== 'object' || e === null) return [];
     const r = e as Record<string, unknown>;
-    return [{ row: Number(r.row ?? 0), column: String(r.column ?? ''), message: String(r.message ?? '') }];
+    const params = typeof r.params === 'object' && r.params !== null ? paramsOf(r.params) : undefined;
+    return [{ row: Number(r.row ?? 0), column: String(r.column ?? ''), message: String(r.message ?? ''), params }];
   });
 }
 
@@ -138,7 +145,11 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
             columns={[
               { title: t('enterprises.import.row'), dataIndex: 'row', width: 70 },
               { title: t('enterprises.import.column'), dataIndex: 'column', width: 160 },
-              { title: t('enterprises.import.message'), dataIndex: 'message', render: (m: string) => fieldMessage(m) },
+              {
+                title: t('enterprises.import.message'),
+                dataIndex: 'message',
+                render: (m: string, r: ImportRowError) => fieldMessage(m, r.params),
+              },
             ]}
           />
         </div>
