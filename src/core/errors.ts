@@ -42,6 +42,7 @@ export interface FieldError {
 
 /** A schema's own message that is already a stable key (`credit_code.check`), not zod's English sentence. */
 const STABLE_KEY = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/;
+export const isStableKey = (message: string) => STABLE_KEY.test(message);
 
 /** The fields of a zod issue this mapping reads (zod's own `$ZodIssue` satisfies it; core does not import zod). */
 export interface IssueLike {
@@ -60,7 +61,7 @@ export interface IssueLike {
  * its own form checks, so one input gets the same words wherever it is checked.
  */
 export function issueKey(issue: IssueLike): Pick<FieldError, 'message' | 'params'> {
-  if (STABLE_KEY.test(issue.message)) return { message: issue.message };
+  if (isStableKey(issue.message)) return { message: issue.message };
   switch (issue.code) {
     case 'too_small':
       if (issue.origin === 'string' && Number(issue.minimum) <= 1) return { message: 'required' };

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { FieldError } from '../../../core/errors.js';
+import { type FieldError, isStableKey } from '../../../core/errors.js';
 import { isUuid } from '../../../core/ids.js';
 import type { Actor } from '../../platform/authz/actor.js';
 import type { Executor, Tx } from '../../platform/db/client.js';
@@ -27,7 +27,9 @@ export function fieldError(
   path: string,
   text: string,
 ) {
-  const fields: FieldError[] = [{ path, message: code === 'MISSING_FIELD' ? 'required' : text }];
+  // The field carries a stable key the web app words; the sentence stays in the error's message.
+  const key = code === 'MISSING_FIELD' ? 'required' : isStableKey(text) ? text : 'invalid';
+  const fields: FieldError[] = [{ path, message: key }];
   return new AppError(status, code, text, fields, { field: path });
 }
 export const missing = (path: string, text = `${path} is required`) => fieldError(400, 'MISSING_FIELD', path, text);

@@ -97,6 +97,29 @@ export const en: Messages = {
     NETWORK: 'Network error; check your connection and try again',
   },
   fieldErrors: {
+    answer: {
+      all_options: 'Not every option can be correct',
+      duplicate_key: 'The answer lists an option twice',
+      unknown_option: 'The answer names an option that does not exist',
+    },
+    option: { duplicate_key: 'Option letters must be distinct', key: 'An option is one capital letter (A–Z)' },
+    items: { duplicate_key: 'Item keys must be distinct' },
+    code: { duplicate: 'This code already exists', format: 'Letters, digits and _ . : # - only, at most 64' },
+    documents: { site_record_required: 'Generate the on-site record first' },
+    signatures: { both_sides: 'Both the inspectors and the enterprise must sign' },
+    template: { unknown: 'No such template', kind_mismatch: 'The template does not fit this kind of point' },
+    plan: {
+      date_not_workday: 'Not a workday',
+      date_outside_year: 'The date must fall in the plan year',
+      date_quiet_period: "The date is in the enterprise's quiet period",
+    },
+    from: { after_to: 'The start must be before the end' },
+    date_or_status_required: 'Give a date or a status',
+    duplicate: 'Already exists',
+    empty: 'The file is empty',
+    fine_only: 'An amount is given only for a fine',
+    must_be_empty: 'Leave this empty',
+    too_long: 'Too long',
     import: {
       not_xlsx: 'Not a valid Excel (.xlsx) workbook',
       no_worksheet: 'The workbook has no worksheet',
@@ -119,7 +142,7 @@ export const en: Messages = {
       duplicate: 'This credit code is already registered',
     },
     phone: { format: 'Phone: 11-digit mobile, or area code-number' },
-    date: { format: 'Invalid date' },
+    date: { format: 'Invalid date', invalid: 'Not a valid date', future: 'The date cannot be in the future' },
     lng: { range: 'Longitude out of range (73–136); are longitude and latitude swapped?' },
     lat: { range: 'Latitude out of range (3–54); are longitude and latitude swapped?' },
     region: {

@@ -98,6 +98,29 @@ export const zhCN = {
     NETWORK: '网络连接失败，请检查网络后重试',
   } satisfies Record<ErrorCode | 'NETWORK' | 'ACCOUNT_LOCKED_UNTIL', string>,
   fieldErrors: {
+    answer: {
+      all_options: '不能把所有选项都设为正确答案',
+      duplicate_key: '答案中有重复的选项',
+      unknown_option: '答案中有不存在的选项',
+    },
+    option: { duplicate_key: '选项字母重复', key: '选项用一个大写字母(A–Z)' },
+    items: { duplicate_key: '检查项编号重复' },
+    code: { duplicate: '该编号已存在', format: '编号只能含字母、数字和 _ . : # -，最多 64 位' },
+    documents: { site_record_required: '请先生成现场检查记录' },
+    signatures: { both_sides: '检查人员和企业人员都须签名' },
+    template: { unknown: '模板不存在', kind_mismatch: '模板与监测类型不符' },
+    plan: {
+      date_not_workday: '该日期不是工作日',
+      date_outside_year: '日期须在计划年度内',
+      date_quiet_period: '该日期在企业的静默期内',
+    },
+    from: { after_to: '开始时间须早于结束时间' },
+    date_or_status_required: '请填写日期或状态',
+    duplicate: '已存在',
+    empty: '文件为空',
+    fine_only: '仅罚款决定可填写金额',
+    must_be_empty: '此项不应填写',
+    too_long: '内容过长',
     import: {
       not_xlsx: '文件不是有效的 Excel (.xlsx) 工作簿',
       no_worksheet: '工作簿没有工作表',
@@ -120,7 +143,7 @@ export const zhCN = {
       duplicate: '该统一社会信用代码已登记',
     },
     phone: { format: '电话格式不正确(手机 11 位，或区号-号码)' },
-    date: { format: '日期格式不正确' },
+    date: { format: '日期格式不正确', invalid: '日期无效', future: '日期不能晚于今天' },
     lng: { range: '经度超出范围(应在 73–136 之间，注意经纬度是否填反)' },
     lat: { range: '纬度超出范围(应在 3–54 之间，注意经纬度是否填反)' },
     region: {
