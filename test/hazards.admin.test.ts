@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDayStart } from '../src/core/hazards/index.js';
 import { DATABASES, startTestEnv, type TestEnv } from './harness.js';
-import { day, getHazard, type HazardWorld, hazardWorld, newHazard, step } from './hazards-fixtures.js';
+import { day, getHazard, type HazardWorld, type Headers, hazardWorld, newHazard, step } from './hazards-fixtures.js';
 
 /** An hour of a local date (Asia/Shanghai). */
 const at = (date: string, hour: number) => new Date(localDayStart(date).getTime() + hour * 3_600_000);
@@ -21,12 +21,12 @@ describe.each(DATABASES)('hazard summons records and hazard editing on $name', (
    * `from` (sessions stay valid), the hazard is recorded with a deadline 3 days later, the ladder runs 8 days after
    * the deadline, and the clock comes back. Answers the hazard and the day the summons was created.
    */
-  async function pastSummons(from: string, enterpriseId: string, headers: object) {
+  async function pastSummons(from: string, enterpriseId: string, headers: Headers) {
     const now = env.clock.now();
     env.clock.set(at(from, 10));
     try {
       const deadline = addDays(from, 3);
-      const h = await newHazard(env, headers as never, {
+      const h = await newHazard(env, headers, {
         enterpriseId,
         source: 'inspection',
         rectification: { deadline },
@@ -74,7 +74,7 @@ describe.each(DATABASES)('hazard summons records and hazard editing on $name', (
       attendees: ['企业主要负责人 李四', '安全管理人员 王五', '县住建局 赵六'],
       note: '约谈企业主要负责人，责令三日内完成整改并书面报告',
     };
-    const record = (headers: object, payload: object) =>
+    const record = (headers: Headers, payload: object) =>
       env.app.inject({ method: 'POST', url: `/api/hazard-summons/${s.id}/record`, headers, payload });
 
     expect((await record(w.u.deptA.headers, good)).statusCode).toBe(404);
@@ -167,12 +167,12 @@ describe.each(DATABASES)('hazard summons records and hazard editing on $name', (
       source: 'inspection',
       rectification: { deadline: day(env, 10) },
     });
-    const editable = async (headers: object) => (await getHazard(env, headers as never, h.id)).json().editable;
+    const editable = async (headers: Headers) => (await getHazard(env, headers, h.id)).json().editable;
     expect(await editable(w.u.deptA.headers)).toBe(true);
     expect(await editable(w.u.entStaff.headers)).toBe(true);
     expect(await editable(w.u.townA.headers)).toBe(true);
     expect(await editable(w.u.leader.headers)).toBe(false);
-    const patch = (headers: object, payload: object) =>
+    const patch = (headers: Headers, payload: object) =>
       env.app.inject({ method: 'PATCH', url: `/api/hazards/${h.id}`, headers, payload });
     expect((await patch(w.u.leader.headers, { version: 1, place: '二号井口' })).statusCode).toBe(403);
     expect((await patch(w.u.entAdminB.headers, { version: 1, place: '二号井口' })).statusCode).toBe(404);

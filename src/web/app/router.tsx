@@ -34,6 +34,10 @@ const MajorBoardPage = lazy(() => import('../modules/hazards/pages/MajorBoardPag
 const HazardFiguresPage = lazy(() => import('../modules/hazards/pages/HazardFiguresPage'));
 const TriagePage = lazy(() => import('../modules/hazards/pages/TriagePage'));
 const CampaignsPage = lazy(() => import('../modules/hazards/pages/CampaignsPage'));
+const SummonsPage = lazy(() => import('../modules/hazards/pages/SummonsPage'));
+const ListingsPage = lazy(() => import('../modules/hazards/pages/ListingsPage'));
+const CatalogPage = lazy(() => import('../modules/hazards/pages/CatalogPage'));
+const EscalationSettingsPage = lazy(() => import('../modules/hazards/pages/EscalationSettingsPage'));
 const PublicReportPage = lazy(() => import('../modules/hazards/pages/PublicReportPage'));
 const PublicTrackPage = lazy(() => import('../modules/hazards/pages/PublicTrackPage'));
 const PlansPage = lazy(() => import('../modules/supervision/plans/PlansPage'));
@@ -88,6 +92,10 @@ export const router = createBrowserRouter([
           { path: 'hazards/figures', element: page(HazardFiguresPage, 'hazard.read') },
           { path: 'hazards/reports', element: page(TriagePage, 'report.triage') },
           { path: 'hazards/campaigns', element: page(CampaignsPage, 'hazard.read') },
+          { path: 'hazards/summons', element: page(SummonsPage, 'hazard.read') },
+          { path: 'hazards/listings', element: page(ListingsPage, 'hazard.read') },
+          { path: 'hazards/catalog', element: page(CatalogPage, 'hazard.catalog.manage') },
+          { path: 'hazards/settings', element: page(EscalationSettingsPage, 'hazard.supervise') },
           { path: 'hazards/new', element: page(HazardNewPage, 'hazard.create') },
           { path: 'hazards/:id', element: page(HazardDetailPage, 'hazard.read') },
           { path: 'inspections', element: page(InspectionListPage, 'supervision.read') },

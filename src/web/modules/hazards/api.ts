@@ -1,4 +1,5 @@
 import { HAZARD_CATEGORIES, type HazardCategory } from '../../../core/hazards';
+import type { EscalationSettings } from '../../../core/hazards/escalation';
 import type {
   HazardAction,
   HazardLevel,
@@ -116,6 +117,8 @@ export interface HazardDetail {
   documents: FileRow[];
   evidence: FileRow[];
   allowedActions: HazardAction[];
+  /** Whether the caller may edit the descriptive and rectification fields (PATCH), per the server. */
+  editable: boolean;
   escalations: { step: string; key: string; at: string; dueAt: string }[];
   listings: {
     id: string;
@@ -127,7 +130,15 @@ export interface HazardDetail {
     public: boolean;
     card: { color: 'yellow' | 'red'; status: string } | null;
   }[];
-  summons: { id: string; status: string; createdAt: string; heldAt: string | null; note: string; version: number }[];
+  summons: {
+    id: string;
+    status: SummonsStatus;
+    createdAt: string;
+    heldAt: string | null;
+    note: string;
+    attendees: string[];
+    version: number;
+  }[];
   issuedDocuments: { id: string; kind: string; number: string; issuerUnit: string; issuedBy: string; at: string }[];
   history: HazardEvent[];
 }
@@ -189,14 +200,96 @@ export interface HazardCreate {
   campaignTaskId?: string;
 }
 
+/** `PATCH /api/hazards/:id`: what may change after creation (the server decides in which status and for whom). */
+export interface HazardUpdate {
+  version: number;
+  place?: string;
+  description?: string;
+  category?: HazardCategory;
+  rectification?: { measures: string; responsiblePerson: string; funds: string };
+}
+
 export interface CatalogItem {
   code: string;
   catalog: string;
   textZh: string;
   textEn: string;
   basis: string;
+  hintZh?: string | null;
+  hintEn?: string | null;
   sectorCodes: string[];
   active: boolean;
+  builtin?: boolean;
+  sort?: number;
+  version?: number;
+}
+
+export interface Catalog {
+  code: string;
+  titleZh: string;
+  titleEn: string;
+  document: string;
+  inForceFrom: string | null;
+  builtin: boolean;
+  version: number;
+}
+
+export interface CatalogItemInput {
+  sectorCodes: string[];
+  textZh: string;
+  textEn: string;
+  basis: string;
+  hintZh: string | null;
+  hintEn: string | null;
+  sort?: number;
+}
+
+export type { EscalationSettings };
+
+export interface SupervisionEvent {
+  id: string | number;
+  at: string;
+  actor_name: string | null;
+  action: string;
+  reason: string | null;
+  data: Record<string, unknown> | null;
+}
+
+export type SummonsStatus = 'pending' | 'held' | 'cancelled';
+export interface Summons {
+  id: string;
+  hazardId: string;
+  hazardCode: string;
+  hazardPlace: string;
+  hazardLevel: HazardLevel;
+  deadline: string | null;
+  enterpriseId: string;
+  enterpriseName: string;
+  principalName: string | null;
+  departmentIds: string[];
+  status: SummonsStatus;
+  createdAt: string;
+  heldAt: string | null;
+  recordedBy: string | null;
+  note: string;
+  attendees: string[];
+  version: number;
+  canRecord: boolean;
+}
+
+export interface Card {
+  id: string;
+  enterpriseId: string;
+  enterpriseName: string;
+  listingId: string;
+  listingCode: string;
+  color: 'yellow' | 'red';
+  status: 'active' | 'lifted';
+  issuedAt: string;
+  liftedAt: string | null;
+  liftedBy: string | null;
+  liftReason: string | null;
+  version: number;
 }
 
 export interface MajorBoardItem {
@@ -262,8 +355,16 @@ export interface Listing {
   status: 'active' | 'lifted';
   listedAt: string;
   public: boolean;
-  card: { id: string; color: 'yellow' | 'red'; status: string } | null;
+  card: { id: string; color: 'yellow' | 'red'; status: string; version: number } | null;
+  overdueCount: number;
+  liftedAt: string | null;
+  liftedBy: string | null;
+  liftReason: string | null;
   version: number;
+}
+export interface ListingDetail extends Listing {
+  history: SupervisionEvent[];
+  cardHistory: SupervisionEvent[];
 }
 
 export type ReportStatus = 'received' | 'transferred' | 'accepted' | 'rejected';
@@ -294,7 +395,15 @@ export interface Report {
 export interface ReportDetail extends Report {
   photos: FileRow[];
   history: { at: string; actor_name: string | null; action: string; data: Record<string, unknown> | null }[];
-  reward: { kind: string; fineYuan: number | null; rewardYuan: number; decisionNumber: string | null } | null;
+  reward: {
+    kind: 'public' | 'internal';
+    fineYuan: number | null;
+    rewardYuan: number;
+    decisionNumber: string | null;
+    note: string;
+    recordedBy: string | null;
+    at: string;
+  } | null;
   hazard: { id: string; code: string; status: HazardStatus; level: HazardLevel } | null;
 }
 
@@ -376,6 +485,11 @@ export const HAZARD_KEYS = {
   board: (f: Query) => ['hazards', 'board', f] as const,
   stats: (q: Query) => ['hazards', 'stats', q] as const,
   catalog: (sector: string | undefined) => ['hazards', 'catalog', sector ?? ''] as const,
+  catalogAdmin: ['hazards', 'catalog-admin'] as const,
+  settings: ['hazards', 'settings'] as const,
+  summons: (q: Query) => ['hazards', 'summons', q] as const,
+  cards: (q: Query) => ['hazards', 'cards', q] as const,
+  listing: (id: string) => ['hazards', 'listing', id] as const,
   listings: (q: Query) => ['hazards', 'listings', q] as const,
   reports: (q: Query) => ['hazards', 'reports', q] as const,
   report: (id: string) => ['hazards', 'report', id] as const,
@@ -402,7 +516,41 @@ export const hazardApi = {
   board: (q: Query) => api<MajorBoard>('/api/hazards/major-board', { query: q }),
   stats: (q: Query) => api<HazardStats>('/api/hazards/stats', { query: q }),
   catalog: (sector: string | undefined) => api<{ items: CatalogItem[] }>('/api/hazard-catalog', { query: { sector } }),
+  update: (id: string, body: HazardUpdate) => api<HazardDetail>(`/api/hazards/${enc(id)}`, { method: 'PATCH', body }),
+  catalogAdmin: () =>
+    api<{ catalogs: Catalog[]; items: Required<CatalogItem>[] }>('/api/hazard-catalog', {
+      query: { includeInactive: true },
+    }),
+  createCatalogItem: (body: CatalogItemInput & { code: string; catalog: string }) =>
+    api<Required<CatalogItem>>('/api/hazard-catalog', { method: 'POST', body }),
+  updateCatalogItem: (code: string, body: Partial<CatalogItemInput> & { version: number; active?: boolean }) =>
+    api<Required<CatalogItem>>(`/api/hazard-catalog/${enc(code)}`, { method: 'PATCH', body }),
+  createCatalog: (body: {
+    code: string;
+    titleZh: string;
+    titleEn: string;
+    document: string;
+    inForceFrom: string | null;
+  }) => api<Catalog>('/api/hazard-catalog/catalogs', { method: 'POST', body }),
+  settings: () => api<{ escalation: EscalationSettings; version: number }>('/api/hazard-settings'),
+  saveSettings: (body: { version: number; escalation: EscalationSettings }) =>
+    api<{ escalation: EscalationSettings; version: number }>('/api/hazard-settings', { method: 'PUT', body }),
+  summons: (q: Query) => api<List<Summons>>('/api/hazard-summons', { query: q }),
+  recordSummons: (
+    id: string,
+    body: { version: number; outcome: 'held' | 'cancelled'; heldAt?: string; attendees: string[]; note: string },
+  ) => api<Summons>(`/api/hazard-summons/${enc(id)}/record`, { method: 'POST', body }),
   listings: (q: Query) => api<List<Listing>>('/api/hazard-listings', { query: q }),
+  listing: (id: string) => api<ListingDetail>(`/api/hazard-listings/${enc(id)}`),
+  liftListing: (id: string, body: { version: number; reason: string }) =>
+    api<unknown>(`/api/hazard-listings/${enc(id)}/lift`, { method: 'POST', body }),
+  cards: (q: Query) => api<List<Card>>('/api/hazard-cards', { query: q }),
+  liftCard: (id: string, body: { version: number; reason: string }) =>
+    api<unknown>(`/api/hazard-cards/${enc(id)}/lift`, { method: 'POST', body }),
+  recordFine: (id: string, body: { version: number; fineYuan: number; decisionNumber: string }) =>
+    api<unknown>(`/api/reports/${enc(id)}/fine`, { method: 'POST', body }),
+  recordReward: (id: string, body: { version: number; amountYuan: number; note: string }) =>
+    api<unknown>(`/api/reports/${enc(id)}/reward`, { method: 'POST', body }),
   reports: (q: Query) => api<List<Report>>('/api/reports', { query: q }),
   report: (id: string) => api<ReportDetail>(`/api/reports/${enc(id)}`),
   accept: (id: string, body: Record<string, unknown>) =>

@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined, FileWordOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, EditOutlined, FileWordOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Col, Descriptions, Empty, Row, Space, Spin, Tag } from 'antd';
 import { useState } from 'react';
@@ -13,6 +13,7 @@ import { useCan, useMe } from '../../auth/api';
 import { useSectors } from '../../org/api';
 import { HAZARD_KEYS, hazardApi } from '../api';
 import { ActionModal, actionLabel } from '../components/ActionModal';
+import { HazardEditModal } from '../components/HazardEditModal';
 import { Thumbs } from '../components/Photos';
 import { StartCampaignModal } from '../components/StartCampaignModal';
 import { DeadlineTag, HazardStatusTag, LevelTag } from '../components/Tags';
@@ -33,6 +34,7 @@ export default function HazardDetailPage() {
   const sectors = useSectors();
   const [action, setAction] = useState<HazardAction | null>(null);
   const [campaignOpen, setCampaignOpen] = useState(false);
+  const [editOpen, setEditOpen] = useState(false);
   const can = useCan();
   const detail = useQuery({ queryKey: HAZARD_KEYS.detail(id), queryFn: () => hazardApi.get(id) });
 
@@ -84,6 +86,11 @@ export default function HazardDetailPage() {
         </Button>
       ))}
       {h.allowedActions.length === 0 && <span style={{ color: '#888' }}>{t('hazards.detail.noActions')}</span>}
+      {h.editable && (
+        <Button icon={<EditOutlined />} onClick={() => setEditOpen(true)} data-testid="hazard-edit" block={phone}>
+          {t('hazards.edit.button')}
+        </Button>
+      )}
       {can('campaign.start') && h.status !== 'rejected' && (
         <Button onClick={() => setCampaignOpen(true)} data-testid="campaign-start">
           {t('hazards.campaigns.start')}
@@ -266,6 +273,7 @@ export default function HazardDetailPage() {
         </Col>
       </Row>
       <ActionModal target={h} action={action} onClose={() => setAction(null)} />
+      <HazardEditModal hazard={h} open={editOpen} onClose={() => setEditOpen(false)} />
       <StartCampaignModal hazard={h} open={campaignOpen} onClose={() => setCampaignOpen(false)} />
     </>
   );

@@ -11,6 +11,7 @@ import {
   Empty,
   Form,
   Input,
+  InputNumber,
   List,
   Modal,
   Radio,
@@ -24,6 +25,12 @@ import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router';
+import {
+  FINE_REWARD_MAX_YUAN,
+  FINE_REWARD_MIN_YUAN,
+  FINE_REWARD_RATE_PERCENT,
+  rewardForFine,
+} from '../../../../core/hazards/reward';
 import type { HazardLevel } from '../../../../core/hazards/workflow';
 import { useLang, useT } from '../../../app/i18n';
 import { isApiError } from '../../../shared/api';
@@ -38,7 +45,7 @@ import { Thumbs } from '../components/Photos';
 import { HazardStatusTag } from '../components/Tags';
 import { testIdProps } from '../testId';
 
-type Mode = 'accept' | 'transfer' | 'reject';
+type Mode = 'accept' | 'transfer' | 'reject' | 'fine' | 'reward';
 interface AcceptValues {
   enterpriseId?: string;
   place?: string;
@@ -48,6 +55,39 @@ interface AcceptValues {
   description?: string;
   deadline?: Dayjs;
   reply?: string;
+}
+
+/**
+ * The reporter's reward for a fine as the server will compute it (RULES.md §3: 15 %, at least ¥3,000, at most
+ * ¥300,000), from the same core function, with the bound that applied.
+ */
+function RewardPreview({ fineYuan }: { fineYuan: number | null }) {
+  const t = useT();
+  if (fineYuan === null || !Number.isFinite(fineYuan) || fineYuan < 0) return null;
+  const reward = rewardForFine(fineYuan);
+  const raw = Math.round((fineYuan * FINE_REWARD_RATE_PERCENT) / 100);
+  const bound =
+    reward === 0
+      ? t('hazards.reward.none')
+      : reward === FINE_REWARD_MIN_YUAN && raw < FINE_REWARD_MIN_YUAN
+        ? t('hazards.reward.floor')
+        : reward === FINE_REWARD_MAX_YUAN && raw > FINE_REWARD_MAX_YUAN
+          ? t('hazards.reward.cap')
+          : null;
+  return (
+    <Alert
+      type="info"
+      showIcon
+      data-testid="reward-preview"
+      title={t('hazards.reward.computed')}
+      description={
+        <span>
+          <b style={{ fontSize: 18 }}>{t('hazards.reward.yuan', { amount: reward.toLocaleString() })}</b>
+          {bound ? `（${bound}）` : ''}
+        </span>
+      }
+    />
+  );
 }
 
 /** Reports waiting for the county office or the department in scope: accept as a hazard, transfer, or reject. */
@@ -68,6 +108,9 @@ export default function TriagePage() {
   const [acceptForm] = Form.useForm<AcceptValues>();
   const [transferForm] = Form.useForm<{ departmentId: string; note?: string }>();
   const [rejectForm] = Form.useForm<{ reply: string }>();
+  const [fineForm] = Form.useForm<{ fineYuan: number; decisionNumber: string }>();
+  const [rewardForm] = Form.useForm<{ amountYuan: number; note?: string }>();
+  const fineYuan = Form.useWatch('fineYuan', fineForm);
   const level = Form.useWatch('level', acceptForm) ?? 'general';
 
   const query = { open, page, pageSize: 20 };
@@ -108,6 +151,9 @@ export default function TriagePage() {
   };
 
   const r: ReportDetail | undefined = detail.data;
+  // Fines are recorded on public reports by the county office or a supervising department (reports.service).
+  const role = me.data?.user.role;
+  const mayFine = (x: ReportDetail) => x.kind === 'public' && (role === 'county_admin' || role === 'dept_officer');
   const submitMode = async () => {
     if (!r || !mode) return;
     if (mode === 'accept') {
@@ -138,6 +184,23 @@ export default function TriagePage() {
         ['departmentId', 'note'],
       );
       setSelected(null);
+    } else if (mode === 'fine') {
+      const v = await fineForm.validateFields().catch(() => null);
+      if (!v) return;
+      await run(
+        () =>
+          hazardApi.recordFine(r.id, { version: r.version, fineYuan: v.fineYuan, decisionNumber: v.decisionNumber }),
+        fineForm,
+        ['fineYuan', 'decisionNumber'],
+      );
+    } else if (mode === 'reward') {
+      const v = await rewardForm.validateFields().catch(() => null);
+      if (!v) return;
+      await run(
+        () => hazardApi.recordReward(r.id, { version: r.version, amountYuan: v.amountYuan, note: v.note ?? '' }),
+        rewardForm,
+        ['amountYuan', 'note'],
+      );
     } else {
       const v = await rejectForm.validateFields().catch(() => null);
       if (!v) return;
@@ -175,6 +238,55 @@ export default function TriagePage() {
         )}
       </Descriptions>
       <Thumbs files={r.photos} />
+      {r.reward && (
+        <Alert
+          type="success"
+          showIcon
+          style={{ marginTop: 12 }}
+          data-testid="report-reward"
+          title={`${t(`hazards.reward.kind.${r.reward.kind}`)}：${t('hazards.reward.yuan', { amount: r.reward.rewardYuan.toLocaleString() })}`}
+          description={
+            <>
+              {r.reward.fineYuan !== null &&
+                t('hazards.reward.fineLine', {
+                  fine: r.reward.fineYuan.toLocaleString(),
+                  number: r.reward.decisionNumber ?? '',
+                })}
+              {r.reward.note && <div>{r.reward.note}</div>}
+              <div>
+                {r.reward.recordedBy ?? ''} · {formatDateTime(r.reward.at)}
+              </div>
+            </>
+          }
+        />
+      )}
+      {!r.reward && r.status === 'accepted' && (mayFine(r) || (r.kind === 'employee' && r.canTriage)) && (
+        <Space wrap style={{ marginTop: 12 }}>
+          {mayFine(r) ? (
+            <Button
+              data-testid="triage-fine"
+              onClick={() => {
+                setError(null);
+                fineForm.resetFields();
+                setMode('fine');
+              }}
+            >
+              {t('hazards.reward.fine')}
+            </Button>
+          ) : (
+            <Button
+              data-testid="triage-reward"
+              onClick={() => {
+                setError(null);
+                rewardForm.resetFields();
+                setMode('reward');
+              }}
+            >
+              {t('hazards.reward.internal')}
+            </Button>
+          )}
+        </Space>
+      )}
       {r.canTriage && (
         <Space wrap style={{ marginTop: 12 }}>
           <Button
@@ -295,7 +407,11 @@ export default function TriagePage() {
             ? t('hazards.triage.acceptTitle')
             : mode === 'transfer'
               ? t('hazards.triage.transfer')
-              : t('hazards.triage.reject')
+              : mode === 'fine'
+                ? t('hazards.reward.fineTitle')
+                : mode === 'reward'
+                  ? t('hazards.reward.internalTitle')
+                  : t('hazards.triage.reject')
         }
         onCancel={() => setMode(null)}
         onOk={() => void submitMode()}
@@ -367,6 +483,45 @@ export default function TriagePage() {
               />
             </Form.Item>
             <Form.Item name="note" label={t('hazards.triage.note')}>
+              <Input.TextArea autoSize={{ minRows: 2 }} maxLength={2000} />
+            </Form.Item>
+          </Form>
+        )}
+        {mode === 'fine' && (
+          <Form form={fineForm} layout="vertical">
+            <Form.Item
+              name="fineYuan"
+              label={t('hazards.reward.fineYuan')}
+              rules={[{ required: true, message: t('fieldErrors.required') }]}
+            >
+              <InputNumber<number>
+                min={0}
+                max={1_000_000_000}
+                precision={0}
+                style={{ width: '100%' }}
+                data-testid="fine-yuan"
+              />
+            </Form.Item>
+            <Form.Item
+              name="decisionNumber"
+              label={t('hazards.reward.decisionNumber')}
+              rules={[{ required: true, whitespace: true, message: t('fieldErrors.required') }]}
+            >
+              <Input maxLength={100} data-testid="fine-decision" />
+            </Form.Item>
+            <RewardPreview fineYuan={typeof fineYuan === 'number' ? fineYuan : null} />
+          </Form>
+        )}
+        {mode === 'reward' && (
+          <Form form={rewardForm} layout="vertical">
+            <Form.Item
+              name="amountYuan"
+              label={t('hazards.reward.amountYuan')}
+              rules={[{ required: true, message: t('fieldErrors.required') }]}
+            >
+              <InputNumber<number> min={0} max={10_000_000} precision={0} style={{ width: '100%' }} />
+            </Form.Item>
+            <Form.Item name="note" label={t('hazards.reward.note')}>
               <Input.TextArea autoSize={{ minRows: 2 }} maxLength={2000} />
             </Form.Item>
           </Form>
