@@ -522,4 +522,131 @@ describe.each(DATABASES)('supervision on $name', (dbc) => {
       expect(ent.statusCode).toBe(403);
     });
   });
+
+  describe('the inspection list: department and 四不两直 filters', () => {
+    type Item = { id: string; departmentIds: string[]; unannounced: boolean; enterpriseId: string };
+    const list = async (headers: H, query: string) => {
+      const res = await req(headers, 'GET', `/api/inspections?pageSize=200&${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const body = res.json() as { items: Item[]; total: number };
+      return { ...body, ids: body.items.map((i) => i.id) };
+    };
+    const entryCounts = async (headers: H) => {
+      const res = await req(headers, 'GET', `/api/enterprises/${w.entA.id}/entry-rules`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json().counts as { exempt: { total: number; byKind: Record<string, number> } };
+    };
+
+    it('filters by department and by unannounced, validates both, and keeps the scope', async () => {
+      const hidden = await schedule(w.u.county.headers, {
+        enterpriseId: w.entA.id,
+        kind: 'complaint',
+        exemptionReason: '群众举报夜间违规作业',
+        plannedAt: planned(18),
+        departmentIds: [w.deptA],
+        inspectorIds: [w.u.deptA.id],
+        unannounced: true,
+      });
+      expect(hidden.statusCode, hidden.body).toBe(201);
+      const announced = await schedule(w.u.county.headers, {
+        enterpriseId: w.entB.id,
+        kind: 'requested',
+        exemptionReason: '企业申请指导',
+        plannedAt: planned(18),
+        departmentIds: [w.deptB],
+        inspectorIds: [w.u.deptB.id],
+      });
+      expect(announced.statusCode, announced.body).toBe(201);
+      const [h, a] = [hidden.json().id as string, announced.json().id as string];
+
+      const byA = await list(w.u.county.headers, `departmentId=${w.deptA}`);
+      expect(byA.ids).toContain(h);
+      expect(byA.ids).not.toContain(a);
+      expect(byA.items.every((i) => i.departmentIds.includes(w.deptA))).toBe(true);
+      expect(byA.total).toBe(byA.items.length);
+      const byB = await list(w.u.county.headers, `departmentId=${w.deptB}`);
+      expect(byB.ids).toContain(a);
+      expect(byB.ids).not.toContain(h);
+
+      const secret = await list(w.u.county.headers, 'unannounced=true');
+      expect(secret.ids).toContain(h);
+      expect(secret.ids).not.toContain(a);
+      expect(secret.items.every((i) => i.unannounced)).toBe(true);
+      const open = await list(w.u.county.headers, 'unannounced=false');
+      expect(open.ids).toContain(a);
+      expect(open.ids).not.toContain(h);
+      expect(open.items.every((i) => !i.unannounced)).toBe(true);
+      // Both filters together, and the total counts the filtered rows.
+      const both = await list(w.u.county.headers, `departmentId=${w.deptA}&unannounced=true`);
+      expect(both.ids).toContain(h);
+      expect(both.total).toBe(both.items.filter((i) => i.unannounced && i.departmentIds.includes(w.deptA)).length);
+
+      // The filter narrows, it never widens: department B asking for department A's inspections sees none of
+      // enterprise A (outside its jurisdiction).
+      const foreign = await list(w.u.deptB.headers, `departmentId=${w.deptA}`);
+      expect(foreign.ids).not.toContain(h);
+      expect(foreign.items.every((i) => i.enterpriseId !== w.entA.id)).toBe(true);
+      expect((await req(w.u.deptB.headers, 'GET', `/api/inspections/${h}`)).statusCode).toBe(404);
+
+      for (const bad of ['departmentId=not-a-uuid', 'unannounced=maybe']) {
+        const res = await req(w.u.county.headers, 'GET', `/api/inspections?${bad}`);
+        expect(res.statusCode, bad).toBe(400);
+        expect(res.json().error.code).toBe('VALIDATION');
+      }
+    });
+
+    it('never shows an unannounced inspection to the enterprise before the visit: list, filter, detail, counts', async () => {
+      const [countyBefore, ownBefore] = [
+        await entryCounts(w.u.county.headers),
+        await entryCounts(w.u.entAdmin.headers),
+      ];
+      const s = await schedule(w.u.deptA.headers, {
+        enterpriseId: w.entA.id,
+        kind: 'order',
+        exemptionReason: '上级交办四不两直暗查',
+        plannedAt: planned(19),
+        departmentIds: [w.deptA],
+        inspectorIds: [w.u.deptA.id, w.u.deptA2.id],
+        unannounced: true,
+      });
+      expect(s.statusCode, s.body).toBe(201);
+      const id = s.json().id as string;
+
+      for (const ent of [w.u.entAdmin.headers, w.u.entAdmin2.headers]) {
+        expect((await list(ent, '')).ids).not.toContain(id);
+        const asked = await list(ent, 'unannounced=true');
+        expect(asked.ids).not.toContain(id);
+        expect(asked.items.every((i) => i.enterpriseId === w.entA.id)).toBe(true);
+        expect((await list(ent, `departmentId=${w.deptA}&enterpriseId=${w.entA.id}`)).ids).not.toContain(id);
+        expect((await req(ent, 'GET', `/api/inspections/${id}`)).statusCode).toBe(404);
+      }
+      // The yearly counts of the rules of entry: the supervisors count it (the caps need it), the enterprise not.
+      const county = await entryCounts(w.u.county.headers);
+      const own = await entryCounts(w.u.entAdmin.headers);
+      expect(county.exempt.total).toBe(countyBefore.exempt.total + 1);
+      expect(county.exempt.byKind.order ?? 0).toBe((countyBefore.exempt.byKind.order ?? 0) + 1);
+      expect(own).toEqual(ownBefore);
+      // Nor does the enterprise hear of it: no notification names it before the start.
+      const before = await env.p.db
+        .selectFrom('notifications')
+        .select('id')
+        .where('entity_id', '=', id)
+        .where('user_id', 'in', [w.u.entAdmin.id, w.u.entAdmin2.id])
+        .execute();
+      expect(before).toEqual([]);
+
+      // The inspectors at the gate: from now on the enterprise sees it everywhere.
+      const start = await req(w.u.deptA.headers, 'POST', `/api/inspections/${id}/actions`, {
+        action: 'start',
+        version: 1,
+      });
+      expect(start.statusCode, start.body).toBe(200);
+      expect((await list(w.u.entAdmin.headers, 'unannounced=true')).ids).toContain(id);
+      expect((await req(w.u.entAdmin.headers, 'GET', `/api/inspections/${id}`)).statusCode).toBe(200);
+      expect((await entryCounts(w.u.entAdmin.headers)).exempt.total).toBe(ownBefore.exempt.total + 1);
+      // Another enterprise never sees it.
+      expect((await req(w.u.entAdminB.headers, 'GET', `/api/inspections/${id}`)).statusCode).toBe(404);
+      expect((await list(w.u.entAdminB.headers, 'unannounced=true')).ids).not.toContain(id);
+    });
+  });
 });

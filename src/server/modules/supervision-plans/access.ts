@@ -28,5 +28,3 @@ export function departmentCondition(actor: Actor, column: string) {
   const own = ownDepartment(actor);
   return own === null ? sql<boolean>`true` : sql<boolean>`${sql.ref(column)} = ${own}::uuid`;
 }
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { localDate } from '../../../core/dates.js';
+import { isUuid } from '../../../core/ids.js';
 import { daysInMonth } from '../../../core/supervision/calendar.js';
 import { audit } from '../../platform/audit/audit.js';
 import type { Actor } from '../../platform/authz/actor.js';
@@ -10,7 +11,7 @@ import { badRequest, forbidden, notFound } from '../../platform/errors.js';
 import type { RequestCtx } from '../../platform/http/context.js';
 import type { JobDefinition } from '../../platform/jobs/jobs.js';
 import type { Platform } from '../../platform/platform.js';
-import { departmentCondition, ownDepartment, requireRegulator, UUID } from './access.js';
+import { departmentCondition, ownDepartment, requireRegulator } from './access.js';
 import { readPlanSettings } from './settings.js';
 
 /**
@@ -92,7 +93,7 @@ export async function recordFieldInspection(tx: Tx, ctx: RequestCtx, input: Fiel
 
 /** Field records are seen by the county, by the recorder's department, and by the recorder. */
 export async function canSeeFieldInspection(db: Executor, actor: Actor, id: string): Promise<boolean> {
-  if (!UUID.test(id)) return false;
+  if (!isUuid(id)) return false;
   const kind = scopeKind(actor);
   if (kind !== 'county' && kind !== 'department') return false;
   const r = await db

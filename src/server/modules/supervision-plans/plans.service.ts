@@ -1,5 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import { localDate } from '../../../core/dates.js';
+import { isUuid } from '../../../core/ids.js';
 import { datesOfYear, dayOfWeek } from '../../../core/supervision/calendar.js';
 import {
   DEFAULT_CREDIT_SETTINGS,
@@ -17,7 +18,7 @@ import type { Executor, Tx } from '../../platform/db/client.js';
 import type { InspectionPlansTable, PlanVisitsTable } from '../../platform/db/schema.js';
 import { AppError, badRequest, notFound, staleVersion } from '../../platform/errors.js';
 import type { RequestCtx } from '../../platform/http/context.js';
-import { departmentCondition, ownDepartment, requireRegulator, UUID } from './access.js';
+import { departmentCondition, ownDepartment, requireRegulator } from './access.js';
 import { type PlanSettings, readPlanSettings } from './settings.js';
 import { enterpriseTiers } from './tiers.js';
 
@@ -199,7 +200,7 @@ export async function createPlan(tx: Tx, ctx: RequestCtx, input: GenerateInput):
 export async function findPlan(db: Executor, ctx: RequestCtx, id: string, lock = false): Promise<PlanRow> {
   requirePermission(ctx.actor, 'supervision.read');
   requireRegulator(ctx.actor);
-  if (!UUID.test(id)) throw notFound('plan');
+  if (!isUuid(id)) throw notFound('plan');
   let q = db
     .selectFrom('inspection_plans')
     .selectAll()
@@ -306,7 +307,7 @@ export async function addVisit(
 
 /** A visit of a plan the actor may see, locked, or 404. */
 async function findVisit(tx: Tx, ctx: RequestCtx, id: string) {
-  if (!UUID.test(id)) throw notFound('visit');
+  if (!isUuid(id)) throw notFound('visit');
   requireRegulator(ctx.actor);
   const v = await tx
     .selectFrom('plan_visits')

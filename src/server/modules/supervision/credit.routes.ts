@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { isUuid } from '../../../core/ids.js';
 import {
   ACCIDENT_KINDS,
   DISHONESTY_TRIGGERS,
@@ -10,7 +11,7 @@ import {
   SUPERVISION_MODES,
 } from '../../../core/supervision/index.js';
 import { audit } from '../../platform/audit/audit.js';
-import { requirePermission } from '../../platform/authz/actor.js';
+import { type Actor, requirePermission } from '../../platform/authz/actor.js';
 import { enterpriseScope } from '../../platform/authz/scope.js';
 import type { Tx } from '../../platform/db/client.js';
 import { AppError, notFound, staleVersion } from '../../platform/errors.js';
@@ -21,7 +22,7 @@ import type { Platform } from '../../platform/platform.js';
 import { assess, presentAssessment, recomputeCredit } from './credit.js';
 import { countsForYear, effectiveRules, entryOverrideSchema, entryRulesPutSchema, loadOverride } from './entry.js';
 import { loadSettings, mergeSettings, SUPERVISION_SETTINGS_KEY, settingsPutSchema } from './settings.js';
-import { isUuid, scopedEnterprise } from './shared.js';
+import { scopedEnterprise } from './shared.js';
 
 const idParams = z.object({ id: z.string() });
 const enterpriseFilter = z.object({ ...pageQuery, enterpriseId: z.uuid().optional() });
@@ -202,7 +203,7 @@ export function creditRoutes(app: FastifyInstance, p: Platform) {
   );
 
   // ---- rules of entry -------------------------------------------------------------------------------------
-  async function entryView(db: Tx | Platform['db'], enterpriseId: string, now: Date) {
+  async function entryView(db: Tx | Platform['db'], enterpriseId: string, now: Date, viewer: Actor) {
     const { settings } = await loadSettings(db);
     const { tier, rules, override, version } = await effectiveRules(db, enterpriseId, settings, now);
     const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(now));
@@ -213,7 +214,7 @@ export function creditRoutes(app: FastifyInstance, p: Platform) {
       override,
       effective: rules,
       year,
-      counts: await countsForYear(db, enterpriseId, year),
+      counts: await countsForYear(db, enterpriseId, year, { viewer }),
       version,
     };
   }
@@ -222,7 +223,7 @@ export function creditRoutes(app: FastifyInstance, p: Platform) {
     const ctx = ctxOf(req);
     requirePermission(ctx.actor, 'supervision.read');
     const e = await scopedEnterprise(p.db, ctx.actor, req.params.id);
-    return p.transaction((tx) => entryView(tx, e.id, ctx.now));
+    return p.transaction((tx) => entryView(tx, e.id, ctx.now, ctx.actor));
   });
 
   r.put(
@@ -262,7 +263,7 @@ export function creditRoutes(app: FastifyInstance, p: Platform) {
           before,
           after: override,
         });
-        return entryView(tx, e.id, ctx.now);
+        return entryView(tx, e.id, ctx.now, ctx.actor);
       });
     },
   );

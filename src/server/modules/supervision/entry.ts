@@ -7,9 +7,11 @@ import {
   type RiskTier,
   resolveEntryRules,
 } from '../../../core/supervision/index.js';
+import type { Actor } from '../../platform/authz/actor.js';
 import type { Executor } from '../../platform/db/client.js';
 import { currentTier } from './credit.js';
 import type { SupervisionSettings } from './settings.js';
+import { inspectionVisibility } from './shared.js';
 
 const capValue = z.number().int().min(0).max(366);
 
@@ -52,12 +54,17 @@ export interface YearCounts {
   exempt: { total: number; byKind: Record<string, number> };
 }
 
-/** Inspections of the enterprise planned in a local year, not cancelled; routine and exempt counted apart. */
+/**
+ * Inspections of the enterprise planned in a local year, not cancelled; routine and exempt counted apart.
+ * The entry checks count everything (`viewer` left out); a count shown to a person passes `viewer`, so an
+ * enterprise user's count leaves out the unannounced inspections not yet started (四不两直: not even their number
+ * may tell the enterprise that a visit is coming).
+ */
 export async function countsForYear(
   db: Executor,
   enterpriseId: string,
   year: number,
-  exceptInspectionId?: string,
+  opts: { exceptInspectionId?: string; viewer?: Actor } = {},
 ): Promise<YearCounts> {
   let q = db
     .selectFrom('inspections')
@@ -65,7 +72,8 @@ export async function countsForYear(
     .where('enterprise_id', '=', enterpriseId)
     .where('planned_year', '=', year)
     .where('status', '<>', 'cancelled');
-  if (exceptInspectionId) q = q.where('id', '<>', exceptInspectionId);
+  if (opts.exceptInspectionId) q = q.where('id', '<>', opts.exceptInspectionId);
+  if (opts.viewer) q = q.where(inspectionVisibility(opts.viewer));
   const rows = await q.execute();
   const out: YearCounts = { routine: { total: 0, byDepartment: {} }, exempt: { total: 0, byKind: {} } };
   for (const r of rows) {

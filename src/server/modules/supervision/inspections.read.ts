@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
+import { isUuid } from '../../../core/ids.js';
 import { allowedInspectionActions, type InspectionStatus } from '../../../core/supervision/index.js';
 import { type Actor, scopeKind } from '../../platform/authz/actor.js';
 import { enterpriseScope } from '../../platform/authz/scope.js';
 import type { Executor } from '../../platform/db/client.js';
 import type { InspectionRow } from './inspections.service.js';
 import { checklistOf } from './inspections.service.js';
-import { inspectionVisibility, isOrganiser, isUuid } from './shared.js';
+import { inspectionVisibility, isOrganiser } from './shared.js';
 
 /** Every read of inspections starts here: joined to the enterprise, scoped, hidden when unannounced. */
 export function scopedInspections(db: Executor, actor: Actor) {

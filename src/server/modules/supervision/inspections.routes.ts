@@ -55,6 +55,8 @@ export function inspectionRoutes(app: FastifyInstance, p: Platform) {
         querystring: z.object({
           ...pageQuery,
           enterpriseId: z.uuid().optional(),
+          departmentId: z.uuid().optional(),
+          unannounced: boolParam,
           status: listParam(z.enum(INSPECTION_STATUSES)),
           kind: listParam(z.enum(INSPECTION_KINDS)),
           from: z.iso.date().optional(),
@@ -69,6 +71,9 @@ export function inspectionRoutes(app: FastifyInstance, p: Platform) {
       const q = req.query;
       let base = scopedInspections(p.db, ctx.actor);
       if (q.enterpriseId) base = base.where('inspections.enterprise_id', '=', q.enterpriseId);
+      // Narrowing only: the scope and the 四不两直 visibility above still decide what can be seen at all.
+      if (q.departmentId) base = base.where(sql<boolean>`${q.departmentId}::uuid = any(inspections.department_ids)`);
+      if (q.unannounced !== undefined) base = base.where('inspections.unannounced', '=', q.unannounced);
       if (q.status?.length) base = base.where('inspections.status', 'in', q.status);
       if (q.kind?.length) base = base.where('inspections.kind', 'in', q.kind);
       if (q.from) base = base.where('inspections.planned_at', '>=', localDayStart(q.from));

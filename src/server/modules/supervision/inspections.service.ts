@@ -7,6 +7,7 @@ import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { addDays, localDate } from '../../../core/hazards/index.js';
+import { isUuid } from '../../../core/ids.js';
 import {
   checkEntry,
   checkInspectionTransition,
@@ -37,7 +38,6 @@ import {
   inspectionVisibility,
   invalid,
   isOrganiser,
-  isUuid,
   missing,
   notify,
   ruleError,
@@ -470,7 +470,7 @@ export async function actOnInspection(
       const { settings } = await loadSettings(tx);
       const { rules } = await effectiveRules(tx, i.enterprise_id, settings, ctx.now);
       const year = localYear(plannedAt);
-      const counts = await countsForYear(tx, i.enterprise_id, year, i.id);
+      const counts = await countsForYear(tx, i.enterprise_id, year, { exceptInspectionId: i.id });
       const entry = checkEntry({
         kind: i.kind,
         plannedAt,

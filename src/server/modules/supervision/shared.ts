@@ -1,14 +1,12 @@
 import { sql } from 'kysely';
 import type { FieldError } from '../../../core/errors.js';
+import { isUuid } from '../../../core/ids.js';
 import type { LocalizedText } from '../../../core/supervision/index.js';
 import { type Actor, scopeKind } from '../../platform/authz/actor.js';
 import { enterpriseScope } from '../../platform/authz/scope.js';
 import type { Executor, Tx } from '../../platform/db/client.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { NotificationInput, Notifier } from '../../platform/notifications/notifications.js';
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string) => UUID.test(s);
 
 export function fieldError(code: 'MISSING_FIELD' | 'INVALID_FIELD', path: string, text: string) {
   const fields: FieldError[] = [{ path, message: code === 'MISSING_FIELD' ? 'required' : 'invalid' }];

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { HAZARD_CATEGORIES } from '../../../core/hazards/index.js';
+import { isUuid } from '../../../core/ids.js';
 import { questionSchema } from '../../../core/supervision/index.js';
 import { audit } from '../../platform/audit/audit.js';
 import { requirePermission } from '../../platform/authz/actor.js';
@@ -11,7 +12,7 @@ import { zod } from '../../platform/http/app.js';
 import { ctxOf } from '../../platform/http/context.js';
 import { boolParam } from '../../platform/http/pagination.js';
 import type { Platform } from '../../platform/platform.js';
-import { illegal, invalid, isUuid } from './shared.js';
+import { illegal, invalid } from './shared.js';
 
 const idParams = z.object({ id: z.string() });
 const CATEGORIES = HAZARD_CATEGORIES;

@@ -22,8 +22,7 @@ import { ScheduleForm } from './ScheduleForm';
 import { InspectionStatusTag, KindTag } from './Tags';
 
 type Announce = 'all' | 'unannounced' | 'announced';
-// The API filters status, kind and "mine"; department and 四不两直 are applied to the loaded page (see docs).
-const PAGE_SIZE = 100;
+const PAGE_SIZE = 20;
 
 /** 监督检查 list: filters in the URL, cards on a phone, and the schedule form. */
 export default function InspectionListPage() {
@@ -46,18 +45,29 @@ export default function InspectionListPage() {
     if (k !== 'page') next.delete('page');
     setSp(next, { replace: true });
   };
-  const params = { status, kind, mine, page, pageSize: PAGE_SIZE };
+  const params = {
+    status,
+    kind,
+    mine,
+    departmentId,
+    unannounced: announce === 'all' ? undefined : announce === 'unannounced',
+    page,
+    pageSize: PAGE_SIZE,
+  };
   const list = useQuery({
     queryKey: INSPECTION_KEYS.list(params),
     queryFn: () => inspectionApi.list(params),
     placeholderData: keepPreviousData,
   });
   const departments = useDepartments();
-  const items = (list.data?.items ?? []).filter(
-    (i) =>
-      (!departmentId || i.departmentIds.includes(departmentId)) &&
-      (announce === 'all' || i.unannounced === (announce === 'unannounced')),
-  );
+  const items = list.data?.items ?? [];
+  const pagination = {
+    current: page,
+    pageSize: PAGE_SIZE,
+    total: list.data?.total ?? 0,
+    showSizeChanger: false,
+    onChange: (p: number) => set('page', String(p)),
+  };
 
   const filters = (
     <Space wrap style={{ marginBottom: 12 }}>
@@ -132,6 +142,7 @@ export default function InspectionListPage() {
           loading={list.isLoading}
           dataSource={items}
           data-testid="insp-list"
+          pagination={pagination}
           renderItem={(i) => (
             <Link to={`/inspections/${i.id}`} data-testid="insp-row">
               <Card size="small" style={{ marginBottom: 8 }}>
@@ -154,13 +165,7 @@ export default function InspectionListPage() {
           loading={list.isLoading}
           dataSource={items}
           data-testid="insp-list"
-          pagination={{
-            current: page,
-            pageSize: PAGE_SIZE,
-            total: list.data?.total ?? 0,
-            showSizeChanger: false,
-            onChange: (p) => set('page', String(p)),
-          }}
+          pagination={pagination}
           onRow={() => ({ 'data-testid': 'insp-row' }) as React.HTMLAttributes<HTMLElement>}
           columns={[
             {

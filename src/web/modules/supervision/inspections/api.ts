@@ -114,6 +114,9 @@ export interface InspectionQuery {
   status?: InspectionStatus[];
   kind?: InspectionKind[];
   enterpriseId?: string;
+  departmentId?: string;
+  /** true: only 四不两直; false: only announced; left out: both. */
+  unannounced?: boolean;
   mine?: boolean;
   from?: string;
   to?: string;
@@ -226,7 +229,13 @@ export const INSPECTION_KEYS = {
 export const inspectionApi = {
   list: (q: InspectionQuery) =>
     api<Page<InspectionListItem>>('/api/inspections', {
-      query: { ...q, status: q.status, kind: q.kind, mine: q.mine ? 'true' : undefined },
+      query: {
+        ...q,
+        status: q.status,
+        kind: q.kind,
+        mine: q.mine ? 'true' : undefined,
+        unannounced: q.unannounced === undefined ? undefined : String(q.unannounced),
+      },
     }),
   detail: (id: string) => api<InspectionDetail>(`/api/inspections/${enc(id)}`),
   schedule: (body: ScheduleBody) =>
