@@ -101,6 +101,38 @@ run('foundation journeys in Chromium', () => {
     await ctx.close();
   });
 
+  it('creates and renames a department in the organisation admin', async () => {
+    const { ctx, page } = await newPage(env, DESKTOP);
+    await loginAs(env, page, 'county_admin');
+    await page.goto(`${env.baseUrl}/org`);
+    await page.getByRole('tab', { name: '监管部门' }).click();
+    await page.getByTestId('dept-new').click();
+    const dialog = page.getByRole('dialog', { name: '新建监管部门' });
+    await dialog.getByLabel('代码').fill('Bad Code');
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await dialog.locator('.ant-form-item-explain-error', { hasText: '以小写字母开头' }).waitFor();
+    const code = `e2e_dept_${Date.now()}`;
+    await dialog.getByLabel('代码').fill(code);
+    await dialog.getByLabel('中文名称').fill('端到端测试局');
+    await dialog.getByLabel('英文名称').fill('E2E Bureau');
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    const row = page.getByRole('row', { name: new RegExp(code) });
+    await row.getByText('端到端测试局').waitFor();
+    await row.getByRole('button', { name: /编\s*辑/ }).click();
+    const edit = page.getByRole('dialog', { name: '编辑监管部门' });
+    expect(await edit.getByLabel('代码').isDisabled()).toBe(true);
+    await edit.getByLabel('中文名称').fill('端到端测试局(改)');
+    await edit.getByRole('button', { name: /保\s*存/ }).click();
+    await row.getByText('端到端测试局(改)').waitFor();
+    const saved = await env.p.db
+      .selectFrom('departments')
+      .select(['name_zh', 'version'])
+      .where('code', '=', code)
+      .executeTakeFirstOrThrow();
+    expect(saved).toEqual({ name_zh: '端到端测试局(改)', version: 2 });
+    await ctx.close();
+  });
+
   it('renders enterprise markers on the map', async () => {
     const { ctx, page } = await newPage(env, DESKTOP);
     await loginAs(env, page, 'county_admin');

@@ -1,20 +1,14 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Form, Input, InputNumber, Modal, Select, Table } from 'antd';
-import { useState } from 'react';
+import { App, Button, Form, InputNumber, Select, Table } from 'antd';
 import { useLang, useT } from '../../../app/i18n';
 import { ORG_KEYS, orgApi, type Sector, useSectors } from '../api';
-import { useSaveErrorHandler } from './useModalForm';
+import { type NamedValues, useOrgEditor } from './useOrgEditor';
 
-interface Values {
-  code: string;
+interface Values extends NamedValues {
   parentCode: string | null;
-  nameZh: string;
-  nameEn: string;
   sort: number;
 }
-const FIELDS = ['code', 'parentCode', 'nameZh', 'nameEn', 'sort'];
-const CODE = /^[a-z][a-z0-9_]*$/;
 
 export function SectorsTab({ manage }: { manage: boolean }) {
   const t = useT();
@@ -22,56 +16,26 @@ export function SectorsTab({ manage }: { manage: boolean }) {
   const qc = useQueryClient();
   const { message } = App.useApp();
   const sectors = useSectors();
-  const onError = useSaveErrorHandler();
-  const [form] = Form.useForm<Values>();
-  const [editing, setEditing] = useState<Sector | 'new' | null>(null);
-  const [busy, setBusy] = useState(false);
-  const refresh = () => qc.invalidateQueries({ queryKey: ORG_KEYS.sectors });
   const name = (code: string | null) => {
     const s = sectors.data?.find((x) => x.code === code);
     return s ? (lang === 'en' ? s.name_en : s.name_zh) : (code ?? '');
   };
-
-  const open = (s: Sector | 'new') => {
-    setEditing(s);
-    form.resetFields();
-    form.setFieldsValue(
-      s === 'new'
-        ? { code: '', parentCode: null, nameZh: '', nameEn: '', sort: 0 }
-        : { code: s.code, parentCode: s.parent_code, nameZh: s.name_zh, nameEn: s.name_en, sort: s.sort },
-    );
-  };
-
-  const save = async (v: Values) => {
-    setBusy(true);
-    try {
-      if (editing === 'new') await orgApi.createSector({ ...v, parentCode: v.parentCode ?? null });
-      else if (editing) {
-        await orgApi.updateSector(editing.code, {
-          version: editing.version,
-          nameZh: v.nameZh,
-          nameEn: v.nameEn,
-          sort: v.sort,
-        });
-      }
-      message.success(t('common.saved'));
-      setEditing(null);
-      void refresh();
-    } catch (err) {
-      onError(form, FIELDS, err, () => {
-        setEditing(null);
-        void refresh();
-      });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const editor = useOrgEditor<Sector, Values>({
+    fields: ['code', 'parentCode', 'nameZh', 'nameEn', 'sort'],
+    empty: { code: '', parentCode: null, nameZh: '', nameEn: '', sort: 0 },
+    toValues: (s) => ({ code: s.code, parentCode: s.parent_code, nameZh: s.name_zh, nameEn: s.name_en, sort: s.sort }),
+    create: (v) => orgApi.createSector({ ...v, parentCode: v.parentCode ?? null }),
+    update: (s, v) =>
+      orgApi.updateSector(s.code, { version: s.version, nameZh: v.nameZh, nameEn: v.nameEn, sort: v.sort }),
+    refresh: () => qc.invalidateQueries({ queryKey: ORG_KEYS.sectors }),
+    onSaved: () => message.success(t('common.saved')),
+  });
 
   return (
     <>
       {manage && (
         <div className="fx-toolbar">
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => open('new')} data-testid="sector-new">
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => editor.open('new')} data-testid="sector-new">
             {t('common.create')}
           </Button>
         </div>
@@ -100,7 +64,7 @@ export function SectorsTab({ manage }: { manage: boolean }) {
                   key: 'actions',
                   width: 90,
                   render: (_: unknown, s: Sector) => (
-                    <Button size="small" onClick={() => open(s)}>
+                    <Button size="small" onClick={() => editor.open(s)}>
                       {t('common.edit')}
                     </Button>
                   ),
@@ -109,52 +73,23 @@ export function SectorsTab({ manage }: { manage: boolean }) {
             : []),
         ]}
       />
-      <Modal
-        open={editing !== null}
-        title={editing === 'new' ? t('org.sectors.createTitle') : t('org.sectors.editTitle')}
-        onCancel={() => setEditing(null)}
-        onOk={() => form.submit()}
-        okText={t('common.save')}
-        confirmLoading={busy}
-        forceRender
-      >
-        <Form form={form} layout="vertical" onFinish={(v) => void save(v)}>
-          <Form.Item
-            name="code"
-            label={t('org.code')}
-            extra={t('org.codeHint')}
-            rules={[{ required: true, pattern: CODE, message: t('fieldErrors.code_format') }]}
-          >
-            <Input disabled={editing !== 'new'} maxLength={50} />
-          </Form.Item>
+      {editor.modal(
+        { create: t('org.sectors.createTitle'), edit: t('org.sectors.editTitle') },
+        <>
           <Form.Item name="parentCode" label={t('org.sectors.parent')}>
             <Select<string | null>
               allowClear
-              disabled={editing !== 'new'}
+              disabled={!editor.isNew}
               options={(sectors.data ?? [])
                 .filter((s) => !s.parent_code)
                 .map((s) => ({ value: s.code, label: name(s.code) }))}
             />
           </Form.Item>
-          <Form.Item
-            name="nameZh"
-            label={t('org.nameZh')}
-            rules={[{ required: true, whitespace: true, message: t('fieldErrors.required') }]}
-          >
-            <Input maxLength={100} />
-          </Form.Item>
-          <Form.Item
-            name="nameEn"
-            label={t('org.nameEn')}
-            rules={[{ required: true, whitespace: true, message: t('fieldErrors.required') }]}
-          >
-            <Input maxLength={100} />
-          </Form.Item>
           <Form.Item name="sort" label={t('org.sort')}>
             <InputNumber precision={0} style={{ width: '100%' }} />
           </Form.Item>
-        </Form>
-      </Modal>
+        </>,
+      )}
     </>
   );
 }
