@@ -65,6 +65,8 @@ export function HazardEditModal({
     const latest = await qc.fetchQuery({
       queryKey: HAZARD_KEYS.detail(hazard.id),
       queryFn: () => hazardApi.get(hazard.id),
+      // Always from the server: the cached detail is the one that turned out stale.
+      staleTime: 0,
     });
     form.setFieldsValue(valuesOf(latest));
     setBase(latest.version);

@@ -49,7 +49,7 @@ export function HazardTimeline({ events }: { events: HazardEvent[] }) {
         return {
           key: String(e.id),
           color: COLOR[e.action] ?? (e.action.startsWith('escalation.') ? 'red' : 'gray'),
-          children: (
+          content: (
             <div data-testid="timeline-item">
               <div>
                 <b>{label(e.action, t)}</b>{' '}

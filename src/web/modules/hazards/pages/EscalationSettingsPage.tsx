@@ -103,11 +103,10 @@ export default function EscalationSettingsPage() {
                 { type: 'integer', max: MAX, message: t('fieldErrors.too_big_n', { max: MAX }) },
               ]}
             >
+              {/* No min/max on the input itself: it would clamp silently; the rules say what is wrong instead. */}
               <InputNumber
-                min={min}
-                max={MAX}
                 precision={0}
-                addonAfter={key === 'listingOverdueCountThreshold' ? undefined : t('hazards.settings.days')}
+                suffix={key === 'listingOverdueCountThreshold' ? undefined : t('hazards.settings.days')}
                 style={{ width: '100%', maxWidth: 240 }}
                 data-testid={`settings-${key}`}
               />
