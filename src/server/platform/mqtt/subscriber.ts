@@ -6,11 +6,21 @@ import type { Logger } from 'pino';
  * client id, so QoS 1 messages published while this instance is down are queued by the broker and delivered
  * after it reconnects.
  *
- * Acknowledgement: mqtt.js sends the PUBACK of a QoS 1 message after `handleMessage` calls back; we call back
- * when `onMessage` resolves (for ingest: after the batch holding the message is committed). mqtt.js handles one
- * message at a time per connection, in order (MQTT requires in-order PUBACKs for QoS 1), so throughput per
- * connection is one message per commit; run several connections in the shared group to batch across them.
- * If `onMessage` rejects, no PUBACK is sent and the message is redelivered after the next reconnect.
+ * Acknowledgement, pipelined: each QoS 1 message's PUBACK is sent only after `onMessage` resolved for it (for
+ * ingest: after the batch holding it is committed), and PUBACKs go out in the order the PUBLISHes arrived (MQTT
+ * 3.1.1 §4.6, MQTT 5 §4.6). Up to `maxInFlight` messages per connection are handled at once — bounded in practice
+ * by the broker's in-flight window for this client (Mosquitto `max_inflight_messages`, default 20; EMQX
+ * `max_inflight`) — so one commit acknowledges many messages of one connection instead of one.
+ *
+ * How: mqtt.js reads the next packet only after the previous one's PUBACK was handed to its writer, and it sends
+ * that PUBACK when `handleMessage` calls back without an error. We call back at once *with* a marker error, which
+ * makes mqtt.js move on without a PUBACK (mqtt 5.16 `handlers/publish.js`: `if (err) return done(err)`), and
+ * send the PUBACK ourselves, in order, once the message is committed. If `onMessage` rejects, nothing more is
+ * acknowledged on this connection: it is dropped, and the broker delivers every unacknowledged message again after
+ * the reconnect (PUBACKs still held for the old connection are discarded, never sent on the new one — those
+ * messages come again and are stored once, see docs/monitoring.md §3).
+ * `test/monitoring.subscriber.test.ts` checks the order and the timing against a real broker, so an mqtt.js
+ * upgrade that changes this behaviour fails there.
  */
 export interface SubscriberOptions {
   url: string;
@@ -20,6 +30,8 @@ export interface SubscriberOptions {
   log: Logger;
   reconnectPeriodMs?: number;
   onMessage(topic: string, payload: Buffer): Promise<void>;
+  /** Messages handled at once per connection (default 1,000; the broker's in-flight window is usually lower). */
+  maxInFlight?: number;
 }
 
 export interface Subscriber {
@@ -30,6 +42,9 @@ export interface Subscriber {
   /** Disconnects; the broker keeps the session and queues messages for it. */
   close(): Promise<void>;
 }
+
+/** Passed to mqtt.js's handleMessage callback so that it sends no PUBACK of its own (we send it after commit). */
+const DEFERRED = new Error('PUBACK deferred until the message is committed');
 
 export function startSubscriber(opts: SubscriberOptions): Subscriber {
   let stopping = false;
@@ -42,19 +57,55 @@ export function startSubscriber(opts: SubscriberOptions): Subscriber {
     keepalive: 30,
     resubscribe: false,
   });
+  // mqtt.js's private writer (its PUBACK path); see the comment at the top.
+  const writer = client as unknown as { _sendPacket(packet: { cmd: 'puback'; messageId: number }): void };
+  const maxInFlight = opts.maxInFlight ?? 1000;
+  /** This connection's messages awaiting their PUBACK, in arrival order. */
+  let window: { messageId: number | undefined; done: boolean }[] = [];
+  /** mqtt.js's continuation (read the next packet), held while the window is full. */
+  let paused: (() => void) | null = null;
+  const release = () => {
+    while (window[0]?.done) {
+      const head = window.shift();
+      if (head?.messageId !== undefined && client.connected) {
+        writer._sendPacket({ cmd: 'puback', messageId: head.messageId });
+      }
+    }
+    if (paused && window.length < maxInFlight) {
+      const next = paused;
+      paused = null;
+      next();
+    }
+  };
   client.handleMessage = (packet, callback) => {
     if (stopping) return; // never acknowledged: delivered again to this session (or the group) later
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    const own = window;
+    const entry = { messageId: packet.qos > 0 ? packet.messageId : undefined, done: false };
+    own.push(entry);
     opts.onMessage(packet.topic, payload).then(
-      () => callback(),
+      () => {
+        if (own !== window) return; // the connection it came on is gone; the broker sends it again
+        entry.done = true;
+        release();
+      },
       (err: unknown) => {
-        if (stopping) return;
+        if (stopping || own !== window) return;
         // Not acknowledged: drop the connection so that the broker delivers the message again on reconnect.
         opts.log.warn({ err, clientId: opts.clientId }, 'MQTT: message not acknowledged; reconnecting');
+        window = [];
         client.stream?.destroy();
       },
     );
+    const next = () => callback(DEFERRED);
+    if (window.length < maxInFlight) next();
+    else paused = next;
   };
+  client.on('close', () => {
+    // PUBACKs not yet sent belong to the closed connection: the broker redelivers those messages.
+    window = [];
+    paused = null;
+  });
   let wasConnected = false;
   client.on('connect', (connack) => {
     opts.log.info({ clientId: opts.clientId, sessionPresent: connack.sessionPresent }, 'MQTT: connected to broker');

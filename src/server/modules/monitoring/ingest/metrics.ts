@@ -43,6 +43,13 @@ function build(registry: Registry) {
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    flushStage: new Histogram({
+      name: 'fangxian_ingest_flush_stage_seconds',
+      help: 'Time spent in each stage of a flush (prepare, lock, readings, rules, alarms, rollups, state, dead_letters, commit)',
+      labelNames: ['stage'] as const,
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
     flushReadings: new Histogram({
       name: 'fangxian_ingest_flush_readings',
       help: 'Readings per flush',

@@ -33,10 +33,11 @@ import {
  *
  * - Transports (HTTP, embedded broker, external subscription) `admit` parsed messages. Admission fails (HTTP → 503)
  *   or waits (MQTT → no PUBACK yet) while the buffer is full.
- * - A flush loop writes batches: one transaction per batch with a multi-row insert of the readings
- *   (`on conflict do nothing`), the 1-minute and 1-hour rollups, the rule evaluation of every new reading, the
- *   alarms it causes, the rule state of each point and the dead letters. Only after COMMIT is each message's
- *   promise resolved — that is when MQTT acknowledges and HTTP answers.
+ * - A flush loop writes batches: one transaction per batch — the readings (`on conflict do nothing`) and their
+ *   1-minute and 1-hour rollups in one statement over array parameters (`unnest`), the rule evaluation of every
+ *   new reading, the alarms it causes, the rule state of each point (one statement, one JSON parameter) and the
+ *   dead letters. Only after COMMIT is each message's promise resolved — that is when MQTT acknowledges and HTTP
+ *   answers. `fangxian_ingest_flush_stage_seconds{stage}` times each step.
  * - While the database is unavailable the batch stays in the buffer and is retried with back-off. A batch that
  *   fails while the database is healthy is retried message by message; a message that still fails is stored as
  *   `storage_error` dead letters, so one bad message never blocks the stream.
@@ -194,24 +195,24 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
   async function lockPoints(tx: Tx, entries: PointEntry[], now: number, skipLocked = false): Promise<PointEntry[]> {
     if (entries.length === 0) return [];
     const ids = entries.map((e) => e.id).sort();
-    let q = tx
-      .selectFrom('monitoring_point_state as s')
-      .innerJoin('monitoring_points as pt', 'pt.id', 's.point_id')
-      .select(['s.point_id', 's.rev', 'pt.version'])
-      .where('s.point_id', 'in', ids)
-      .orderBy('s.point_id')
-      .forUpdate(['s']);
-    if (skipLocked) q = q.skipLocked();
-    let locked = await q.execute();
+    // One array parameter rather than a list of 1,000: the statement is the same text every time.
+    const lock = () =>
+      sql<{ point_id: string; rev: string; version: number }>`
+        select s.point_id, s.rev, pt.version
+        from monitoring_point_state as s join monitoring_points as pt on pt.id = s.point_id
+        where s.point_id = any(${ids}::uuid[])
+        order by s.point_id
+        for update of s${skipLocked ? sql` skip locked` : sql``}`
+        .execute(tx)
+        .then((r) => r.rows);
+    let locked = await lock();
     if (locked.length < ids.length && !skipLocked) {
       const have = new Set(locked.map((l) => l.point_id));
       const missing = ids.filter((id) => !have.has(id));
-      await tx
-        .insertInto('monitoring_point_state')
-        .values(missing.map((point_id) => ({ point_id, rev: 0 })))
-        .onConflict((oc) => oc.column('point_id').doNothing())
-        .execute();
-      locked = await q.execute();
+      await sql`
+        insert into monitoring_point_state (point_id, rev) select unnest(${missing}::uuid[]), 0
+        on conflict (point_id) do nothing`.execute(tx);
+      locked = await lock();
     }
     const changedConfig: string[] = [];
     const staleState: string[] = [];
@@ -402,6 +403,12 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
   /** Writes one batch in one transaction; resolves nothing (the loop does, after commit). */
   async function writeBatch(batch: Pending[]): Promise<Map<Pending, SubmitResult>> {
     const started = process.hrtime.bigint();
+    let mark = started;
+    const lap = (stage: string) => {
+      const t = process.hrtime.bigint();
+      metrics.flushStage.observe({ stage }, Number(t - mark) / 1e9);
+      mark = t;
+    };
     const now = p.clock.now();
     const nowMs = now.getTime();
     const results = new Map<Pending, SubmitResult>();
@@ -508,6 +515,7 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
 
     // 3. Partitions for every day/month the batch touches (outside the transaction: DDL is rare and short).
     if (rows.length) await ensurePartitionsFor(new Set(rows.map((x) => x.r.ts)));
+    lap('prepare');
 
     const touched = [...new Set(rows.map((x) => x.point))];
     let after: AfterCommit = { notifications: [], live: [] };
@@ -515,21 +523,15 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     try {
       after = await db.transaction().execute(async (tx) => {
         await lockPoints(tx, touched, nowMs);
+        lap('lock');
 
-        // 4. Readings; those not returned already existed (QoS 1 redelivery, gateway retry): duplicates.
-        const inserted = new Set<string>();
-        for (const part of chunks(rows, INSERT_CHUNK)) {
-          const back = await tx
-            .insertInto('readings')
-            .values(part.map((x) => ({ point_id: x.point.id, ts: new Date(x.r.ts), value: x.r.value })))
-            .onConflict((oc) => oc.doNothing())
-            .returning(['point_id', 'ts'])
-            .execute();
-          for (const b of back) inserted.add(`${b.point_id}|${b.ts.getTime()}`);
-        }
+        // 4. Readings, and the 1-minute and 1-hour rollups of those newly stored, in one statement; it answers the
+        // batch positions of the readings that already existed (QoS 1 redelivery, gateway retry): duplicates.
+        const existing = await storeReadings(tx, rows);
+        lap('readings');
         const fresh: Row[] = [];
-        for (const x of rows) {
-          if (inserted.has(`${x.point.id}|${x.r.ts}`)) {
+        for (const [i, x] of rows.entries()) {
+          if (!existing.has(i)) {
             fresh.push(x);
             const res = results.get(x.pnd);
             if (res) res.accepted++;
@@ -568,11 +570,10 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
             for (const event of evs) ruleEvents.push({ point: e, event });
           }
         }
+        lap('rules');
         const afterCommit = await applyRuleEvents(tx, p.notifier, ruleEvents, now);
         for (const ev of ruleEvents) metrics.alarmEvents.inc({ type: ev.event.type, rule: ev.event.rule });
-
-        // 6. Rollups.
-        await upsertRollups(tx, fresh);
+        lap('alarms');
 
         // 7. Rule state and the last value of each point.
         await writeStates(
@@ -583,6 +584,7 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
           }),
           now,
         );
+        lap('state');
 
         // 8. Dead letters and gateway last-seen.
         for (const part of chunks(dead, INSERT_CHUNK)) {
@@ -599,12 +601,14 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
             .execute();
           for (const id of seenGateways) lastSeenWritten.set(id, Date.now());
         }
+        lap('dead_letters');
         return afterCommit;
       });
     } catch (err) {
       for (const e of touched) e.rev = -1; // the in-memory state may be ahead of the database: reload next time
       throw err;
     }
+    lap('commit');
     for (const e of stateWrites) e.rev += 1;
 
     deliverAfterCommit(p, after);
@@ -622,71 +626,46 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     return results;
   }
 
-  async function upsertRollups(tx: Tx, fresh: Row[]) {
-    for (const [table, size] of [
-      ['readings_1m', 60_000],
-      ['readings_1h', 3_600_000],
-    ] as const) {
-      const agg = new Map<
-        string,
-        {
-          point_id: string;
-          bucket: number;
-          min: number;
-          max: number;
-          sum: number;
-          count: number;
-          last_ts: number;
-          last_value: number;
-        }
-      >();
-      for (const x of fresh) {
-        const bucket = Math.floor(x.r.ts / size) * size;
-        const key = `${x.point.id}|${bucket}`;
-        const a = agg.get(key);
-        if (!a) {
-          agg.set(key, {
-            point_id: x.point.id,
-            bucket,
-            min: x.r.value,
-            max: x.r.value,
-            sum: x.r.value,
-            count: 1,
-            last_ts: x.r.ts,
-            last_value: x.r.value,
-          });
-        } else {
-          a.min = Math.min(a.min, x.r.value);
-          a.max = Math.max(a.max, x.r.value);
-          a.sum += x.r.value;
-          a.count++;
-          if (x.r.ts >= a.last_ts) {
-            a.last_ts = x.r.ts;
-            a.last_value = x.r.value;
-          }
-        }
-      }
-      // Sorted so that two instances upserting the same buckets lock them in the same order.
-      const list = [...agg.values()].sort((a, b) =>
-        a.point_id === b.point_id ? a.bucket - b.bucket : a.point_id < b.point_id ? -1 : 1,
-      );
-      for (const part of chunks(list, INSERT_CHUNK)) {
-        await tx
-          .insertInto(table)
-          .values(part.map((a) => ({ ...a, bucket: new Date(a.bucket), last_ts: new Date(a.last_ts) })))
-          .onConflict((oc) =>
-            oc.columns(['point_id', 'bucket']).doUpdateSet({
-              min: sql`least(${sql.ref(`${table}.min`)}, excluded.min)`,
-              max: sql`greatest(${sql.ref(`${table}.max`)}, excluded.max)`,
-              sum: sql`${sql.ref(`${table}.sum`)} + excluded.sum`,
-              count: sql`${sql.ref(`${table}.count`)} + excluded.count`,
-              last_value: sql`case when excluded.last_ts >= ${sql.ref(`${table}.last_ts`)} then excluded.last_value else ${sql.ref(`${table}.last_value`)} end`,
-              last_ts: sql`greatest(${sql.ref(`${table}.last_ts`)}, excluded.last_ts)`,
-            }),
-          )
-          .execute();
-      }
+  /**
+   * Inserts the readings (`on conflict do nothing`: `(point, ts)` is the key) and folds the ones actually inserted
+   * into the 1-minute and 1-hour rollups, in one statement with three array parameters (no per-row parameters to
+   * bind and parse). Buckets are aligned to the epoch (UTC), rollup rows are upserted in (point, bucket) order so
+   * that two instances lock them in the same order. Returns the indexes (0-based, into `rows`) of readings that
+   * were already stored.
+   */
+  async function storeReadings(tx: Tx, rows: Row[]): Promise<Set<number>> {
+    const existing = new Set<number>();
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+      const part = rows.slice(start, start + INSERT_CHUNK);
+      const ids = part.map((x) => x.point.id);
+      const ms = part.map((x) => x.r.ts);
+      const values = part.map((x) => x.r.value);
+      const rollup = (table: 'readings_1m' | 'readings_1h', width: string) => sql`
+        insert into ${sql.table(table)} as r (point_id, bucket, min, max, sum, count, last_ts, last_value)
+        select point_id, date_bin(${width}::interval, ts, timestamptz 'epoch'), min(value), max(value), sum(value),
+               count(*)::int, max(ts), (array_agg(value order by ts desc))[1]
+        from ins group by 1, 2 order by 1, 2
+        on conflict (point_id, bucket) do update set
+          min = least(r.min, excluded.min),
+          max = greatest(r.max, excluded.max),
+          sum = r.sum + excluded.sum,
+          count = r.count + excluded.count,
+          last_value = case when excluded.last_ts >= r.last_ts then excluded.last_value else r.last_value end,
+          last_ts = greatest(r.last_ts, excluded.last_ts)`;
+      const back = await sql<{ i: number }>`
+        with v as (
+          select u.point_id, timestamptz 'epoch' + u.ms * interval '1 millisecond' as ts, u.value, u.i
+          from unnest(${ids}::uuid[], ${ms}::int8[], ${values}::float8[]) with ordinality as u(point_id, ms, value, i)
+        ), ins as (
+          insert into readings (point_id, ts, value) select point_id, ts, value from v
+          on conflict do nothing
+          returning point_id, ts, value
+        ), m as (${rollup('readings_1m', '1 minute')}), h as (${rollup('readings_1h', '1 hour')})
+        select (v.i - 1)::int as i from v
+        where not exists (select 1 from ins where ins.point_id = v.point_id and ins.ts = v.ts)`.execute(tx);
+      for (const b of back.rows) existing.add(start + Number(b.i));
     }
+    return existing;
   }
 
   async function writeStates(
@@ -694,25 +673,27 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     list: { e: PointEntry; lastTs: number | null; lastValue: number | null }[],
     now: Date,
   ) {
-    for (const part of chunks(list, 1000)) {
-      if (part.length === 0) continue;
-      const values = sql.join(
-        part.map(
-          ({ e, lastTs, lastValue }) =>
-            sql`(${e.id}, ${e.state && e.compiled ? serializeState(e.state) : null}, ${lastTs === null ? null : new Date(lastTs).toISOString()}, ${lastValue})`,
-        ),
-      );
-      await sql`
-        update monitoring_point_state as s set
-          state = coalesce(v.state::jsonb, s.state),
-          rev = s.rev + 1,
-          last_value = case when v.last_ts is not null and v.last_ts::timestamptz >= coalesce(s.last_ts, '-infinity'::timestamptz)
-                            then v.last_value::float8 else s.last_value end,
-          last_ts = case when v.last_ts is null then s.last_ts else greatest(s.last_ts, v.last_ts::timestamptz) end,
-          updated_at = ${now}
-        from (values ${values}) as v(point_id, state, last_ts, last_value)
-        where s.point_id = v.point_id::uuid`.execute(tx);
-    }
+    if (list.length === 0) return;
+    // One JSON document for the whole list (each state is already JSON): one parameter, parsed once by the server.
+    const doc = `[${list
+      .map(({ e, lastTs, lastValue }) => {
+        const state = e.state && e.compiled ? serializeState(e.state) : 'null';
+        return `{"p":"${e.id}","s":${state},"t":${lastTs ?? 'null'},"v":${lastValue ?? 'null'}}`;
+      })
+      .join(',')}]`;
+    await sql`
+      update monitoring_point_state as s set
+        state = coalesce(v.s, s.state),
+        rev = s.rev + 1,
+        last_value = case when v.t is not null and v.ts >= coalesce(s.last_ts, '-infinity'::timestamptz)
+                          then v.v else s.last_value end,
+        last_ts = case when v.t is null then s.last_ts else greatest(s.last_ts, v.ts) end,
+        updated_at = ${now}
+      from (
+        select x.p, x.s, x.t, x.v, timestamptz 'epoch' + x.t * interval '1 millisecond' as ts
+        from json_to_recordset(${doc}::json) as x(p uuid, s jsonb, t int8, v float8)
+      ) as v
+      where s.point_id = v.p`.execute(tx);
   }
 
   /** Dead letters for a message that cannot be written even alone while the database is healthy. */
