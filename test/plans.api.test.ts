@@ -441,6 +441,122 @@ describe.each(DATABASES)('plans and field work on $name', (dbc) => {
     });
   });
 
+  describe('progress from completed inspections', () => {
+    /** Schedules (county office), starts, answers every item compliant and completes an inspection today. */
+    async function inspect(enterpriseId: string, departmentIds: string[], inspectorIds: string[]) {
+      const s = await call(county.headers, 'POST', '/api/inspections', {
+        enterpriseId,
+        kind: 'requested',
+        exemptionReason: '企业申请指导检查',
+        plannedAt: '2026-06-15T03:00:00Z',
+        departmentIds,
+        inspectorIds,
+      });
+      expect(s.statusCode, s.body).toBe(201);
+      const id = s.json().id as string;
+      const started = await call(county.headers, 'POST', `/api/inspections/${id}/actions`, {
+        action: 'start',
+        version: 1,
+      });
+      expect(started.statusCode, started.body).toBe(200);
+      const checklist = started.json().checklist as { templateId: string; items: { key: string }[] }[];
+      const answers = checklist.flatMap((g) =>
+        g.items.map((it) => ({ templateId: g.templateId, itemKey: it.key, result: 'compliant' })),
+      );
+      expect(answers.length).toBeGreaterThan(0);
+      const answered = await call(county.headers, 'PUT', `/api/inspections/${id}/answers`, { answers });
+      expect(answered.statusCode, answered.body).toBe(200);
+      const done = await call(county.headers, 'POST', `/api/inspections/${id}/actions`, {
+        action: 'complete',
+        version: answered.json().version,
+        signatures: [
+          { role: 'inspector', name: '检查员甲' },
+          { role: 'enterprise', name: '企业负责人' },
+        ],
+      });
+      expect(done.statusCode, done.body).toBe(200);
+      return { id, code: done.json().code as string };
+    }
+    type Progress = Visit & { doneOn: string | null; inspectionId: string | null; inspectionCode: string | null };
+
+    it('a completed inspection is the visit done: each department’s plan, nearest open visit, month by month', async () => {
+      const d1 = await makeDepartment(env.p, ['hazardous_chemicals']);
+      const d2 = await makeDepartment(env.p, ['hazardous_chemicals']);
+      const o1 = await signIn(env, 'dept_officer', { departmentId: d1 });
+      const o2 = await signIn(env, 'dept_officer', { departmentId: d2 });
+      const e = await enterprise([d1, d2]);
+      // Room for 3 visits each; the generated one is removed so the dates below are the only open visits.
+      const body = { year: 2026, inspectors: 1, legalWorkdays: 6, otherEnforcementDays: 0, nonEnforcementDays: 0 };
+      const p1 = await generate(o1.headers, body);
+      const p2 = await generate(o2.headers, body);
+      for (const [o, p] of [
+        [o1, p1],
+        [o2, p2],
+      ] as const) {
+        for (const v of await visitsOf(o.headers, p.id)) {
+          const c = await call(o.headers, 'POST', `/api/plan-visits/${v.id}/cancel`, {
+            version: v.version,
+            reason: '按实际检查重排',
+          });
+          expect(c.statusCode, c.body).toBe(200);
+        }
+      }
+      const add = async (o: { headers: Headers }, planId: string, date: string) => {
+        const res = await call(o.headers, 'POST', `/api/plans/${planId}/visits`, { enterpriseId: e.id, date });
+        expect(res.statusCode, res.body).toBe(201);
+        return res.json().id as string;
+      };
+      // Department 1: one overdue visit (28 days before today, 2026-06-15) and one ahead (35 days after).
+      const may = await add(o1, p1.id, '2026-05-18');
+      const july = await add(o1, p1.id, '2026-07-20');
+      const d2Visit = await add(o2, p2.id, '2026-08-17');
+
+      // First inspection, department 1 only: the nearest open visit (the overdue May one) is done today.
+      const first = await inspect(e.id, [d1], [o1.id]);
+      let v1 = (await visitsOf(o1.headers, p1.id, '&status=done')) as Progress[];
+      expect(v1.map((v) => [v.id, v.doneOn, v.inspectionId, v.inspectionCode])).toEqual([
+        [may, '2026-06-15', first.id, first.code],
+      ]);
+      // Department 2 did not take part: its plan is untouched.
+      expect(((await visitsOf(o2.headers, p2.id, '&status=done')) as Progress[]).map((v) => v.id)).toEqual([]);
+      let detail = (await call(o1.headers, 'GET', `/api/plans/${p1.id}`)).json();
+      expect(detail).toMatchObject({ done: 1, byInspection: 1 });
+      expect(detail.months[4]).toMatchObject({ month: 5, planned: 1, done: 1, byInspection: 1, overdue: 0 });
+      expect(detail.months[6]).toMatchObject({ month: 7, planned: 1, done: 0, byInspection: 0 });
+      expect(await auditActions(may)).toEqual(['plan.visit_added', 'plan.visit_done_by_inspection']);
+      const list = (await call(county.headers, 'GET', '/api/plans?year=2026')).json();
+      expect(list.items.find((x: { id: string }) => x.id === p1.id)).toMatchObject({ done: 1, overdue: 0 });
+
+      // A joint inspection of both departments: the next open visit of each plan.
+      const joint = await inspect(e.id, [d1, d2], [o1.id, o2.id]);
+      v1 = (await visitsOf(o1.headers, p1.id, '&status=done')) as Progress[];
+      expect(v1.find((v) => v.id === july)).toMatchObject({ inspectionId: joint.id, doneOn: '2026-06-15' });
+      const v2 = (await visitsOf(o2.headers, p2.id, '&status=done')) as Progress[];
+      expect(v2.map((v) => [v.id, v.inspectionId])).toEqual([[d2Visit, joint.id]]);
+      detail = (await call(o2.headers, 'GET', `/api/plans/${p2.id}`)).json();
+      expect(detail.months[7]).toMatchObject({ month: 8, done: 1, byInspection: 1 });
+
+      // Nothing left to do in the plans: a further inspection is outside them and marks nothing.
+      await inspect(e.id, [d1], [o1.id]);
+      expect(((await visitsOf(o1.headers, p1.id, '&status=done')) as Progress[]).map((v) => v.id).sort()).toEqual(
+        [may, july].sort(),
+      );
+      expect((await call(o1.headers, 'GET', `/api/plans/${p1.id}`)).json()).toMatchObject({ done: 2, byInspection: 2 });
+
+      // Undoing the progress by hand drops the link; the inspection itself stays completed.
+      const mayNow = v1.find((v) => v.id === may);
+      const undo = await call(o1.headers, 'PATCH', `/api/plan-visits/${may}`, {
+        version: mayNow?.version,
+        status: 'planned',
+      });
+      expect(undo.statusCode, undo.body).toBe(200);
+      const back = ((await visitsOf(o1.headers, p1.id)) as Progress[]).find((v) => v.id === may);
+      expect(back).toMatchObject({ status: 'planned', doneOn: null, inspectionId: null });
+      const insp = (await call(county.headers, 'GET', `/api/inspections/${first.id}`)).json();
+      expect(insp.status).toBe('completed');
+    });
+  });
+
   describe('scope', () => {
     it('a department sees only its plans; others are 404; townships and enterprises are refused', async () => {
       const dA = await makeDepartment(env.p, ['hazardous_chemicals']);

@@ -3,6 +3,7 @@ import { canSeeFieldInspection } from './field.js';
 
 export { fieldReminderJob } from './field.js';
 export { createPlan } from './plans.service.js';
+export { type CompletedInspection, recordInspectionInPlans } from './progress.js';
 export { planRoutes } from './routes.js';
 
 /** Photos of a leader's field inspection are visible to whoever can see the record. */

@@ -104,6 +104,7 @@ export async function planDetail(db: Executor, ctx: RequestCtx, id: string) {
       sql<number>`extract(month from planned_date)::int`.as('month'),
       sql<number>`count(*) filter (where status <> 'cancelled')::int`.as('planned'),
       sql<number>`count(*) filter (where status = 'done')::int`.as('done'),
+      sql<number>`count(*) filter (where status = 'done' and inspection_id is not null)::int`.as('byInspection'),
       sql<number>`count(*) filter (where status = 'planned' and planned_date < ${today}::date)::int`.as('overdue'),
       sql<number>`count(*) filter (where status <> 'cancelled' and joint_visit_id is not null)::int`.as('joint'),
       sql<number>`count(distinct enterprise_id) filter (where status <> 'cancelled')::int`.as('enterprises'),
@@ -153,6 +154,8 @@ export async function planDetail(db: Executor, ctx: RequestCtx, id: string) {
       month: i + 1,
       planned: r?.planned ?? 0,
       done: r?.done ?? 0,
+      /** Of `done`, the visits done by a completed inspection of the inspections module. */
+      byInspection: r?.byInspection ?? 0,
       overdue: r?.overdue ?? 0,
       joint: r?.joint ?? 0,
       enterprises: r?.enterprises ?? 0,
@@ -166,6 +169,7 @@ export async function planDetail(db: Executor, ctx: RequestCtx, id: string) {
     ...presentPlanRow(plan, dept),
     planned,
     done: months.reduce((s, m) => s + m.done, 0),
+    byInspection: months.reduce((s, m) => s + m.byInspection, 0),
     remainingCapacity: Math.max(0, plan.capacity - planned),
     months,
     tiers: (['high', 'general', 'low'] as const).map((tier) => {
@@ -199,6 +203,7 @@ export async function planVisits(db: Executor, ctx: RequestCtx, id: string, f: V
     .selectFrom('plan_visits')
     .innerJoin('enterprises', 'enterprises.id', 'plan_visits.enterprise_id')
     .leftJoin('joint_visits', 'joint_visits.id', 'plan_visits.joint_visit_id')
+    .leftJoin('inspections', 'inspections.id', 'plan_visits.inspection_id')
     .where('plan_visits.plan_id', '=', plan.id);
   if (f.month) q = q.where(sql<boolean>`extract(month from plan_visits.planned_date) = ${f.month}`);
   if (f.status?.length) q = q.where('plan_visits.status', 'in', f.status);
@@ -220,6 +225,8 @@ export async function planVisits(db: Executor, ctx: RequestCtx, id: string, f: V
         'plan_visits.joint_visit_id',
         'joint_visits.department_ids as joint_department_ids',
         'plan_visits.done_on',
+        'plan_visits.inspection_id',
+        'inspections.code as inspection_code',
         'plan_visits.cancel_reason',
         'plan_visits.version',
       ])
@@ -253,6 +260,8 @@ export async function planVisits(db: Executor, ctx: RequestCtx, id: string, f: V
         nameEn: deptName.get(d)?.name_en ?? '',
       })),
       doneOn: r.done_on,
+      inspectionId: r.inspection_id,
+      inspectionCode: r.inspection_code,
       cancelReason: r.cancel_reason,
       version: r.version,
     })),

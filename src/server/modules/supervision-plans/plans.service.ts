@@ -347,7 +347,7 @@ export async function updateVisit(tx: Tx, ctx: RequestCtx, id: string, input: Vi
         .forUpdate()
         .execute()
     : [v];
-  const set: { planned_date?: string; status?: string; done_on?: string | null } = {};
+  const set: { planned_date?: string; status?: string; done_on?: string | null; inspection_id?: null } = {};
   const today = localDate(ctx.now);
   if (input.date !== undefined && input.date !== v.planned_date) {
     if (v.status === 'done') throw new AppError(409, 'ILLEGAL_ACTION', 'A visit already done cannot be moved');
@@ -361,8 +361,10 @@ export async function updateVisit(tx: Tx, ctx: RequestCtx, id: string, input: Vi
     set.status = 'done';
     set.done_on = doneOn;
   } else if (input.status === 'planned') {
+    // Undoing progress also drops the link to the inspection that did it (the inspection itself stays).
     set.status = 'planned';
     set.done_on = null;
+    set.inspection_id = null;
   }
   if (Object.keys(set).length === 0) return v;
   const ids = members.map((m) => m.id);
@@ -386,7 +388,13 @@ export async function updateVisit(tx: Tx, ctx: RequestCtx, id: string, input: Vi
     action: set.planned_date ? 'plan.visit_moved' : 'plan.visit_progress',
     entityType: 'plan_visit',
     entityId: v.id,
-    before: { plannedDate: v.planned_date, status: v.status, doneOn: v.done_on, jointVisitId: v.joint_visit_id },
+    before: {
+      plannedDate: v.planned_date,
+      status: v.status,
+      doneOn: v.done_on,
+      jointVisitId: v.joint_visit_id,
+      inspectionId: v.inspection_id,
+    },
     after: { ...set, visits: ids },
   });
   return tx.selectFrom('plan_visits').selectAll().where('id', '=', v.id).executeTakeFirstOrThrow();

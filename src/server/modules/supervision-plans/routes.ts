@@ -50,6 +50,7 @@ const presentVisit = (v: {
   source: string;
   joint_visit_id: string | null;
   done_on: string | null;
+  inspection_id: string | null;
   cancel_reason: string | null;
   version: number;
 }) => ({
@@ -63,6 +64,7 @@ const presentVisit = (v: {
   source: v.source,
   jointVisitId: v.joint_visit_id,
   doneOn: v.done_on,
+  inspectionId: v.inspection_id,
   cancelReason: v.cancel_reason,
   version: v.version,
 });

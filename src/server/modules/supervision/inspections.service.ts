@@ -28,6 +28,7 @@ import { AppError, notFound, staleVersion } from '../../platform/errors.js';
 import type { FileService } from '../../platform/files/files.js';
 import type { RequestCtx } from '../../platform/http/context.js';
 import { createHazard } from '../hazards/index.js';
+import { recordInspectionInPlans } from '../supervision-plans/index.js';
 import { recomputeCredit } from './credit.js';
 import { countsForYear, effectiveRules, unitKeys } from './entry.js';
 import { loadSettings } from './settings.js';
@@ -533,7 +534,17 @@ export async function actOnInspection(
     before: auditView(i),
     after: { ...auditView(after), ...data },
   });
-  if (action === 'complete') await recomputeCredit(tx, i.enterprise_id, 'inspection.completed', ctx.now);
+  if (action === 'complete') {
+    await recomputeCredit(tx, i.enterprise_id, 'inspection.completed', ctx.now);
+    // The yearly plans count it as the visit they planned (each department's plan, in this transaction).
+    await recordInspectionInPlans(tx, ctx, {
+      id: i.id,
+      code: i.code,
+      enterpriseId: i.enterprise_id,
+      departmentIds: i.department_ids,
+      endedAt: ctx.now,
+    });
+  }
   if (action === 'start' && i.unannounced) {
     // 四不两直: the enterprise learns of it when the inspectors are at the gate.
     const admins = await tx

@@ -906,6 +906,8 @@ export interface PlanVisitsTable {
   source: ColumnType<'generated' | 'added', string | undefined, string>;
   joint_visit_id: string | null;
   done_on: string | null;
+  /** The inspection that did this visit (migration 0014), when it was done by one. */
+  inspection_id: ColumnType<string | null, string | null | undefined, string | null>;
   cancel_reason: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;

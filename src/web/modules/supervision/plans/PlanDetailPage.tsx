@@ -222,6 +222,11 @@ function Visits({ plan }: { plan: PlanDetail }) {
               <Space direction="vertical" size={0}>
                 <Tag color={STATUS_COLOR[v.status]}>{t(`supervision.plans.visitStatus.${v.status}`)}</Tag>
                 {v.doneOn && <small>{v.doneOn}</small>}
+                {v.inspectionId && (
+                  <Link to={`/inspections/${v.inspectionId}`} data-testid="visit-inspection">
+                    <small>{t('supervision.plans.doneByInspection', { code: v.inspectionCode ?? '' })}</small>
+                  </Link>
+                )}
                 {v.cancelReason && <small>{v.cancelReason}</small>}
                 {v.source === 'added' && <small>{t('supervision.plans.added')}</small>}
               </Space>

@@ -38,6 +38,8 @@ export interface PlanMonth {
   month: number;
   planned: number;
   done: number;
+  /** Of `done`, the visits done by a completed inspection. */
+  byInspection: number;
   overdue: number;
   joint: number;
   enterprises: number;
@@ -46,6 +48,7 @@ export interface PlanMonth {
 }
 
 export interface PlanDetail extends PlanSummary {
+  byInspection: number;
   remainingCapacity: number;
   months: PlanMonth[];
   tiers: { tier: RiskTier; enterprises: number; visits: number; done: number }[];
@@ -79,6 +82,9 @@ export interface PlanVisit {
   jointVisitId: string | null;
   jointDepartments: DeptRef[];
   doneOn: string | null;
+  /** The inspection that did the visit, when one did (its completion marks the visit done). */
+  inspectionId: string | null;
+  inspectionCode: string | null;
   cancelReason: string | null;
   version: number;
 }
