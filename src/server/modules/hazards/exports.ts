@@ -1,17 +1,6 @@
-import {
-  AlignmentType,
-  BorderStyle,
-  Document,
-  Packer,
-  Paragraph,
-  Table,
-  TableCell,
-  TableRow,
-  TextRun,
-  WidthType,
-} from 'docx';
+import { Document, Packer } from 'docx';
 import ExcelJS from 'exceljs';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { type HazardSource, type HazardStatus, localDate } from '../../../core/hazards/index.js';
@@ -19,6 +8,7 @@ import { audit } from '../../platform/audit/audit.js';
 import { requirePermission } from '../../platform/authz/actor.js';
 import type { Tx } from '../../platform/db/client.js';
 import { nextSequence } from '../../platform/db/sequences.js';
+import { DOCX_MIME, dateZh, docxKit, localStamp, sendDownload, XLSX_MIME } from '../../platform/documents/docx.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { zod } from '../../platform/http/app.js';
 import { ctxOf, type RequestCtx } from '../../platform/http/context.js';
@@ -32,23 +22,6 @@ import { addHazardEvent } from './hazards.service.js';
 import { illegal, isUuid, unitName } from './hazards.shared.js';
 
 export const LEDGER_MAX_ROWS = 100_000;
-
-const stamp = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-/** A timestamp as Asia/Shanghai 'YYYY-MM-DD HH:mm'. */
-export const localStamp = (d: Date | null) => (d ? stamp.format(d) : '');
-/** '2026-06-25' → '2026年6月25日'. */
-export function dateZh(date: string): string {
-  const [y, m, d] = date.split('-');
-  return `${y}年${Number(m)}月${Number(d)}日`;
-}
 
 export const LEDGER_COLUMNS = [
   { header: '序号', width: 6 },
@@ -72,51 +45,11 @@ export const LEDGER_COLUMNS = [
   { header: '销号时间', width: 17 },
 ] as const;
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-function send(reply: FastifyReply, type: string, name: string, buf: Buffer) {
-  return reply
-    .header('content-type', type)
-    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(name)}`)
-    .send(buf);
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // DOCX
 // ---------------------------------------------------------------------------------------------------------
 
-const FONT = 'SimSun';
-const run = (text: string, opts: { bold?: boolean; size?: number } = {}) =>
-  new TextRun({ text, font: FONT, size: opts.size ?? 28, bold: opts.bold ?? false });
-const para = (
-  text: string,
-  opts: { bold?: boolean; size?: number; align?: 'center' | 'right'; indent?: boolean } = {},
-) =>
-  new Paragraph({
-    alignment:
-      opts.align === 'center'
-        ? AlignmentType.CENTER
-        : opts.align === 'right'
-          ? AlignmentType.RIGHT
-          : AlignmentType.LEFT,
-    spacing: { after: 120 },
-    indent: opts.indent ? { firstLine: 560 } : undefined,
-    children: [run(text, opts)],
-  });
-const border = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
-const cell = (text: string, bold = false) =>
-  new TableCell({
-    borders: { top: border, bottom: border, left: border, right: border },
-    children: [new Paragraph({ children: [run(text, { bold, size: 21 })] })],
-  });
-const table = (header: string[], rows: string[][]) =>
-  new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
-    rows: [
-      new TableRow({ tableHeader: true, children: header.map((h) => cell(h, true)) }),
-      ...rows.map((r) => new TableRow({ children: r.map((c) => cell(c)) })),
-    ],
-  });
+const { para, table } = docxKit({ body: 28, cell: 21, indent: 560 });
 
 export interface DocItem {
   code: string;
@@ -415,7 +348,7 @@ export function exportRoutes(app: FastifyInstance, p: Platform) {
       });
       ws.autoFilter = { from: { row: 2, column: 1 }, to: { row: 2, column: LEDGER_COLUMNS.length } };
       const buf = Buffer.from(await wb.xlsx.writeBuffer());
-      return send(reply, XLSX, `隐患台账-${today}.xlsx`, buf);
+      return sendDownload(reply, XLSX_MIME, `隐患台账-${today}.xlsx`, buf);
     },
   );
 
@@ -481,7 +414,7 @@ export function exportRoutes(app: FastifyInstance, p: Platform) {
         inspector: doc.issued_by_name,
         date: localDate(doc.created_at),
       });
-      return send(reply, DOCX, `责令限期整改指令书-${h.code}.docx`, buf);
+      return sendDownload(reply, DOCX_MIME, `责令限期整改指令书-${h.code}.docx`, buf);
     },
   );
 
@@ -536,7 +469,7 @@ export function exportRoutes(app: FastifyInstance, p: Platform) {
         reviewer: review.actor_name,
         date: localDate(review.at),
       });
-      return send(reply, DOCX, `整改复查意见书-${h.code}.docx`, buf);
+      return sendDownload(reply, DOCX_MIME, `整改复查意见书-${h.code}.docx`, buf);
     },
   );
 }

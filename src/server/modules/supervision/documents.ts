@@ -3,19 +3,8 @@
  * 责令限期整改指令书 (安全生产法 §65(三)). Numbers are issued once per inspection and kind; the rectification order
  * shares the hazard module's `ZG-<year>` sequence and format so the county has one series of 责改 numbers.
  */
-import {
-  AlignmentType,
-  BorderStyle,
-  Document,
-  Packer,
-  Paragraph,
-  Table,
-  TableCell,
-  TableRow,
-  TextRun,
-  WidthType,
-} from 'docx';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Document, Packer } from 'docx';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { localDate } from '../../../core/hazards/index.js';
 import {
@@ -27,6 +16,7 @@ import { audit } from '../../platform/audit/audit.js';
 import { requirePermission } from '../../platform/authz/actor.js';
 import type { Executor, Tx } from '../../platform/db/client.js';
 import { nextSequence } from '../../platform/db/sequences.js';
+import { DOCX_MIME, dateZh, docxKit, localStamp, sendDownload } from '../../platform/documents/docx.js';
 import { notFound } from '../../platform/errors.js';
 import { zod } from '../../platform/http/app.js';
 import { ctxOf, type RequestCtx } from '../../platform/http/context.js';
@@ -35,46 +25,8 @@ import { inspectionDetail } from './inspections.read.js';
 import { DECISION_KIND_ZH, lockInspection } from './inspections.service.js';
 import { forbiddenAction, illegal, isOrganiser } from './shared.js';
 
-const FONT = 'SimSun';
-const run = (text: string, o: { bold?: boolean; size?: number } = {}) =>
-  new TextRun({ text, font: FONT, size: o.size ?? 24, bold: o.bold ?? false });
-const para = (text: string, o: { bold?: boolean; size?: number; align?: 'center' | 'right'; indent?: boolean } = {}) =>
-  new Paragraph({
-    alignment:
-      o.align === 'center' ? AlignmentType.CENTER : o.align === 'right' ? AlignmentType.RIGHT : AlignmentType.LEFT,
-    spacing: { after: 120 },
-    indent: o.indent ? { firstLine: 480 } : undefined,
-    children: [run(text, o)],
-  });
-const border = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
-const cell = (text: string, bold = false) =>
-  new TableCell({
-    borders: { top: border, bottom: border, left: border, right: border },
-    children: [new Paragraph({ children: [run(text, { bold, size: 20 })] })],
-  });
-const table = (header: string[], rows: string[][]) =>
-  new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
-    rows: [
-      new TableRow({ tableHeader: true, children: header.map((h) => cell(h, true)) }),
-      ...rows.map((r) => new TableRow({ children: r.map((c) => cell(c)) })),
-    ],
-  });
+const { para, table } = docxKit({ body: 24, cell: 20, indent: 480 });
 
-const stamp = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-const localStamp = (d: Date | string | null) => (d ? stamp.format(new Date(d)) : '');
-function dateZh(date: string): string {
-  const [y, m, d] = date.split('-');
-  return `${y}年${Number(m)}月${Number(d)}日`;
-}
 const RESULT_ZH = { compliant: '符合', not_compliant: '不符合', not_applicable: '不适用' } as const;
 const LEVEL_ZH = { general: '一般隐患', major: '重大隐患' } as const;
 
@@ -296,14 +248,6 @@ async function issue(tx: Tx, ctx: RequestCtx, id: string, kind: 'site_record' | 
   return { number, issuer_unit: issuer };
 }
 
-const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-function send(reply: FastifyReply, name: string, buf: Buffer) {
-  return reply
-    .header('content-type', DOCX)
-    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(name)}`)
-    .send(buf);
-}
-
 const idParams = z.object({ id: z.string() });
 
 export function documentRoutes(app: FastifyInstance, p: Platform) {
@@ -317,7 +261,12 @@ export function documentRoutes(app: FastifyInstance, p: Platform) {
       const doc = await p.transaction((tx) => issue(tx, ctx, req.params.id, 'site_record'));
       const d = await inspectionDetail(p.db, ctx.actor, req.params.id);
       if (!d) throw notFound('inspection');
-      return send(reply, `现场检查记录-${d.code}.docx`, await siteRecordDocx(d, doc.number, doc.issuer_unit));
+      return sendDownload(
+        reply,
+        DOCX_MIME,
+        `现场检查记录-${d.code}.docx`,
+        await siteRecordDocx(d, doc.number, doc.issuer_unit),
+      );
     },
   );
 
@@ -340,8 +289,9 @@ export function documentRoutes(app: FastifyInstance, p: Platform) {
         .where('id', 'in', hazardIds)
         .orderBy('code')
         .execute();
-      return send(
+      return sendDownload(
         reply,
+        DOCX_MIME,
         `责令限期整改指令书-${d.code}.docx`,
         await rectificationOrderDocx(d, doc.number, doc.issuer_unit, items),
       );
