@@ -820,6 +820,17 @@ export const HAZARDS_ROWS: Endpoint[] = [
     },
   },
   {
+    route: 'GET /api/hazard-summons/:id',
+    allowed: ALL,
+    build: async (c) => get(`/api/hazard-summons/${(await hz(c)).supA.summonsId}`),
+    outside: {
+      roles: SCOPED,
+      build: async (c) => get(`/api/hazard-summons/${(await hz(c)).supB.summonsId}`),
+      missing: async () => get(`/api/hazard-summons/${randomUUID()}`),
+      secret: bSecrets,
+    },
+  },
+  {
     // The supervising department or the county records that the summons (约谈) took place.
     route: 'POST /api/hazard-summons/:id/record',
     allowed: ['county_admin', 'dept_officer'],
@@ -830,12 +841,18 @@ export const HAZARDS_ROWS: Endpoint[] = [
     async build(c) {
       const { a } = await hz(c);
       const s = await supervision(c, c.w.entA.id, a.id, c.w.deptA);
-      return post(`/api/hazard-summons/${s.summonsId}/record`, { version: 1, note: '已约谈企业主要负责人' });
+      return post(`/api/hazard-summons/${s.summonsId}/record`, {
+        version: 1,
+        note: '已约谈企业主要负责人',
+        attendees: ['企业主要负责人'],
+      });
     },
     outside: {
       roles: ['dept_officer'],
-      build: async (c) => post(`/api/hazard-summons/${(await hz(c)).supB.summonsId}/record`, { version: 1, note: 'x' }),
-      missing: async () => post(`/api/hazard-summons/${randomUUID()}/record`, { version: 1, note: 'x' }),
+      build: async (c) =>
+        post(`/api/hazard-summons/${(await hz(c)).supB.summonsId}/record`, { version: 1, note: 'x', attendees: ['x'] }),
+      missing: async () =>
+        post(`/api/hazard-summons/${randomUUID()}/record`, { version: 1, note: 'x', attendees: ['x'] }),
       secret: bSecrets,
     },
   },
