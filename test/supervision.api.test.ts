@@ -523,6 +523,58 @@ describe.each(DATABASES)('supervision on $name', (dbc) => {
     });
   });
 
+  describe('inspector lookup for scheduling', () => {
+    type Candidate = { id: string; displayName: string; role: string; departmentId: string | null };
+    const lookup = async (headers: H, query = '') => {
+      const res = await req(headers, 'GET', `/api/inspections/inspectors${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json().items as Candidate[]).map((c) => c.id);
+    };
+
+    it('lets department and township schedulers pick their own officers, the county anyone', async () => {
+      // A department: both of its officers, no one of department B, no township officer.
+      const byA = await lookup(w.u.deptA.headers);
+      expect(byA).toEqual(expect.arrayContaining([w.u.deptA.id, w.u.deptA2.id]));
+      expect(byA).not.toContain(w.u.deptB.id);
+      expect(byA).not.toContain(w.u.townA.id);
+      // A township: its own town officers only.
+      const byTown = await lookup(w.u.townA.headers);
+      expect(byTown).toContain(w.u.townA.id);
+      expect(byTown).not.toContain(w.u.townB.id);
+      expect(byTown).not.toContain(w.u.deptA.id);
+      // The county: everyone, or the officers of the departments named.
+      const all = await lookup(w.u.county.headers);
+      expect(all).toEqual(expect.arrayContaining([w.u.deptA.id, w.u.deptB.id, w.u.townA.id, w.u.townB.id]));
+      const ofB = await lookup(w.u.county.headers, `?departmentId=${w.deptB}`);
+      expect(ofB).toContain(w.u.deptB.id);
+      expect(ofB).not.toContain(w.u.deptA.id);
+      // Name search.
+      const name = (await req(w.u.county.headers, 'GET', '/api/inspections/inspectors'))
+        .json()
+        .items.find((c: Candidate) => c.id === w.u.deptA2.id).displayName as string;
+      expect(await lookup(w.u.deptA.headers, `?q=${encodeURIComponent(name)}`)).toEqual([w.u.deptA2.id]);
+
+      // Another department's officers: 404 like a missing department; a malformed id: 400; enterprises: 403.
+      const foreign = await req(w.u.deptA.headers, 'GET', `/api/inspections/inspectors?departmentId=${w.deptB}`);
+      expect(foreign.statusCode).toBe(404);
+      expect(foreign.body).not.toContain(w.u.deptB.id);
+      const bad = await req(w.u.county.headers, 'GET', '/api/inspections/inspectors?departmentId=x');
+      expect(bad.statusCode).toBe(400);
+      expect((await req(w.u.entAdmin.headers, 'GET', '/api/inspections/inspectors')).statusCode).toBe(403);
+
+      // What the lookup offers, scheduling accepts: a department officer sends in a colleague.
+      const s = await schedule(w.u.deptA.headers, {
+        enterpriseId: w.entA.id,
+        kind: 'requested',
+        exemptionReason: '企业申请指导',
+        plannedAt: planned(22),
+        departmentIds: [w.deptA],
+        inspectorIds: byA.filter((id) => id === w.u.deptA2.id),
+      });
+      expect(s.statusCode, s.body).toBe(201);
+    });
+  });
+
   describe('the inspection list: department and 四不两直 filters', () => {
     type Item = { id: string; departmentIds: string[]; unannounced: boolean; enterpriseId: string };
     const list = async (headers: H, query: string) => {

@@ -304,6 +304,33 @@ export const SUPERVISION_ROWS: Endpoint[] = [
     },
   },
   {
+    route: 'GET /api/inspections/inspectors',
+    allowed: CONDUCTORS,
+    build: async () => get('/api/inspections/inspectors'),
+    async check(c, role, res) {
+      const items = res.json().items as { id: string; role: string; departmentId: string | null; regionCode: string }[];
+      const ids = items.map((u) => u.id);
+      if (role === 'dept_officer') {
+        // Its own department's officers, itself among them, and nobody else.
+        if (!ids.includes(c.w.users.dept_officer.id)) throw new Error('dept_officer misses itself');
+        if (items.some((u) => u.role !== 'dept_officer' || u.departmentId !== c.w.deptA))
+          throw new Error('dept_officer sees officers outside its department');
+      } else if (role === 'town_officer') {
+        if (!ids.includes(c.w.users.town_officer.id)) throw new Error('town_officer misses itself');
+        if (items.some((u) => u.role !== 'town_officer' || u.regionCode !== c.w.a.town))
+          throw new Error('town_officer sees officers outside its township');
+      } else if (!ids.includes(c.w.users.dept_officer.id) || !ids.includes(c.w.users.town_officer.id)) {
+        throw new Error(`${role} misses the department and township officers`);
+      }
+    },
+    outside: {
+      roles: ['dept_officer'],
+      build: async (c) => get(`/api/inspections/inspectors?departmentId=${c.w.deptB}`),
+      missing: async () => get(`/api/inspections/inspectors?departmentId=${randomUUID()}`),
+      secret: () => [],
+    },
+  },
+  {
     route: 'GET /api/inspections/visit-frequency',
     allowed: READERS,
     build: async () => get('/api/inspections/visit-frequency?year=2026'),

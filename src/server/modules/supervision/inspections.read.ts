@@ -2,10 +2,11 @@ import { sql } from 'kysely';
 import { isUuid } from '../../../core/ids.js';
 import { allowedInspectionActions, type InspectionStatus } from '../../../core/supervision/index.js';
 import { type Actor, scopeKind } from '../../platform/authz/actor.js';
-import { enterpriseScope } from '../../platform/authz/scope.js';
+import { enterpriseScope, escapeLike } from '../../platform/authz/scope.js';
 import type { Executor } from '../../platform/db/client.js';
+import { notFound } from '../../platform/errors.js';
 import type { InspectionRow } from './inspections.service.js';
-import { checklistOf } from './inspections.service.js';
+import { checklistOf, INSPECTOR_ROLES } from './inspections.service.js';
 import { inspectionVisibility, isOrganiser } from './shared.js';
 
 /** Every read of inspections starts here: joined to the enterprise, scoped, hidden when unannounced. */
@@ -253,4 +254,61 @@ export async function visitFrequency(db: Executor, actor: Actor, year: number) {
     .limit(500)
     .execute();
   return rows;
+}
+
+/**
+ * The officers a scheduler may name as inspectors, within the scheduler's own unit: the county office any
+ * enforcement officer (department officers of the given departments when `departmentId` is sent); a department
+ * its own officers; a township its own town officers. A department asking for another department's officers
+ * gets 404, like a missing department. Active users only; names and units, nothing else about them.
+ */
+export async function inspectorCandidates(
+  db: Executor,
+  actor: Actor,
+  f: { departmentId?: string[] | undefined; q?: string | undefined },
+) {
+  let q = db
+    .selectFrom('users')
+    .leftJoin('departments', 'departments.id', 'users.department_id')
+    .select([
+      'users.id',
+      'users.display_name',
+      'users.role',
+      'users.department_id',
+      'users.region_code',
+      'departments.name_zh as department_name',
+      'departments.name_en as department_name_en',
+    ])
+    .where('users.disabled_at', 'is', null)
+    .where('users.role', 'in', [...INSPECTOR_ROLES]);
+  switch (scopeKind(actor)) {
+    case 'county':
+      break;
+    case 'department': {
+      const own = actor.departmentId;
+      if (!own || f.departmentId?.some((d) => d !== own)) throw notFound('department');
+      q = q.where('users.role', '=', 'dept_officer').where('users.department_id', '=', own);
+      break;
+    }
+    case 'region':
+      if (actor.role !== 'town_officer' || !actor.regionCode) return [];
+      q = q.where('users.role', '=', 'town_officer').where('users.region_code', '=', actor.regionCode);
+      break;
+    case 'enterprise':
+      return [];
+  }
+  if (f.departmentId?.length) {
+    q = q.where('users.role', '=', 'dept_officer').where('users.department_id', 'in', f.departmentId);
+  }
+  if (f.q) q = q.where('users.display_name', 'ilike', `%${escapeLike(f.q)}%`);
+  const rows = await q.orderBy('users.display_name').orderBy('users.id').limit(200).execute();
+  return rows.map((u) => ({
+    id: u.id,
+    displayName: u.display_name,
+    role: u.role,
+    departmentId: u.department_id,
+    departmentName: u.department_name,
+    departmentNameEn: u.department_name_en,
+    regionCode: u.region_code,
+  }));
 }

@@ -11,7 +11,14 @@ import { ctxOf } from '../../platform/http/context.js';
 import { boolParam, listParam, pageQuery } from '../../platform/http/pagination.js';
 import type { Platform } from '../../platform/platform.js';
 import { loadOverride } from './entry.js';
-import { inspectionDetail, listItems, presentDecision, scopedInspections, visitFrequency } from './inspections.read.js';
+import {
+  inspectionDetail,
+  inspectorCandidates,
+  listItems,
+  presentDecision,
+  scopedInspections,
+  visitFrequency,
+} from './inspections.read.js';
 import {
   actionSchema,
   actOnInspection,
@@ -91,6 +98,24 @@ export function inspectionRoutes(app: FastifyInstance, p: Platform) {
         base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
       ]);
       return { items: await listItems(p.db, rows), total: count.n, page: q.page, pageSize: q.pageSize };
+    },
+  );
+
+  r.get(
+    '/api/inspections/inspectors',
+    {
+      schema: {
+        tags: ['supervision'],
+        querystring: z.object({
+          departmentId: listParam(z.uuid()),
+          q: z.string().trim().max(50).optional(),
+        }),
+      },
+    },
+    async (req) => {
+      const ctx = ctxOf(req);
+      requirePermission(ctx.actor, 'inspection.schedule');
+      return { items: await inspectorCandidates(p.db, ctx.actor, req.query) };
     },
   );
 

@@ -72,7 +72,7 @@ export type ScheduleInput = z.infer<typeof scheduleSchema>;
 const localYear = (d: Date) => Number(localDate(d).slice(0, 4));
 
 /** Enforcement officers who may be sent in: department and township officers and the county office. */
-const INSPECTOR_ROLES = ['dept_officer', 'town_officer', 'county_admin'] as const;
+export const INSPECTOR_ROLES = ['dept_officer', 'town_officer', 'county_admin'] as const;
 
 async function addEvent(
   tx: Executor,

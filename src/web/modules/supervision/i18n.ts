@@ -235,7 +235,7 @@ export const supervisionZh = {
     },
     refusedHint: '如属投诉举报、事故、上级交办、整改复查或企业申请，可改选相应检查类型并写明豁免理由。',
     me: '{{name}}（本人）',
-    inspectorsHint: '无用户管理权限时只能安排本人；需要其他人员请联系县安委办',
+    inspectorsHint: '可选本单位的执法人员；部门执法人员须属于参加检查的部门',
     pickDate: '选择日期和时间',
     frequencyMenu: '入企频次',
     templatesMenu: '检查表模板',
@@ -594,7 +594,7 @@ export const supervisionEn: Widen<typeof supervisionZh> = {
     refusedHint:
       'For a complaint, an accident, an order from above, a follow-up or the enterprise’s request, choose that kind and give the reason.',
     me: '{{name}} (me)',
-    inspectorsHint: 'Without user management you can schedule only yourself; ask the county office for others',
+    inspectorsHint: 'Officers of your own unit; a department officer must belong to a participating department',
     pickDate: 'Date and time',
     frequencyMenu: 'Visit frequency',
     templatesMenu: 'Checklist templates',

@@ -4,12 +4,11 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { EXEMPT_INSPECTION_KINDS } from '../../../../core/supervision/entry-rules';
 import { useLang, useT } from '../../../app/i18n';
-import { type ApiError, api, isApiError, type Page } from '../../../shared/api';
+import { type ApiError, isApiError } from '../../../shared/api';
 import { applyFieldErrors, errorMessage, serverFieldErrors } from '../../../shared/errors';
-import { useCan, useMe } from '../../auth/api';
+import { useMe } from '../../auth/api';
 import { EnterprisePicker } from '../../hazards/components/EnterprisePicker';
 import { useDepartments } from '../../org/api';
-import type { User } from '../../users/api';
 import { INSPECTION_KEYS, type InspectionKind, inspectionApi, KINDS } from './api';
 
 interface Values {
@@ -26,7 +25,6 @@ const RULE_CODES = ['QUIET_PERIOD', 'CAP_EXCEEDED', 'TOO_MANY_INSPECTORS'] as co
 type RuleCode = (typeof RULE_CODES)[number];
 const isRuleRefusal = (err: unknown): err is ApiError & { code: RuleCode } =>
   isApiError(err) && (RULE_CODES as readonly string[]).includes(err.code);
-const INSPECTOR_ROLES = ['dept_officer', 'town_officer', 'county_admin'];
 
 /**
  * 安排检查: enterprise, kind, time, departments, inspectors, 四不两直, and the exemption reason required for every
@@ -44,7 +42,6 @@ export function ScheduleForm({
 }) {
   const t = useT();
   const lang = useLang();
-  const can = useCan();
   const me = useMe();
   const navigate = useNavigate();
   const qc = useQueryClient();
@@ -54,17 +51,24 @@ export function ScheduleForm({
   const kind = Form.useWatch('kind', form) ?? 'routine';
   const departments = useDepartments();
   const user = me.data?.user;
-  // Candidates: with user management, every enforcement officer; otherwise the scheduler alone (no lookup API).
+  const chosenDepartments = Form.useWatch('departmentIds', form) ?? [];
+  // Candidates from the scheduler's own unit (the server decides: county all, a department or township its own).
   const officers = useQuery({
-    queryKey: ['supervision', 'inspector-candidates'],
-    queryFn: () => api<Page<User>>('/api/users', { query: { page: 1, pageSize: 200 } }),
-    enabled: open && can('user.manage'),
+    queryKey: INSPECTION_KEYS.inspectors,
+    queryFn: () => inspectionApi.inspectors(),
+    enabled: open,
     staleTime: 60_000,
   });
-  const candidates = (officers.data?.items ?? []).filter((u) => INSPECTOR_ROLES.includes(u.role) && !u.disabled_at);
+  // A department officer goes in only for a participating department (the server refuses the others).
+  const candidates = (officers.data?.items ?? []).filter(
+    (u) => u.role !== 'dept_officer' || (u.departmentId !== null && chosenDepartments.includes(u.departmentId)),
+  );
+  const unitOf = (u: (typeof candidates)[number]) => (lang === 'en' ? u.departmentNameEn : u.departmentName);
   const inspectorOptions = [
     ...(user ? [{ value: user.id, label: t('supervision.inspections.me', { name: user.displayName }) }] : []),
-    ...candidates.filter((u) => u.id !== user?.id).map((u) => ({ value: u.id, label: u.display_name })),
+    ...candidates
+      .filter((u) => u.id !== user?.id)
+      .map((u) => ({ value: u.id, label: unitOf(u) ? `${u.displayName}（${unitOf(u)}）` : u.displayName })),
   ];
   const deptOptions = (departments.data ?? []).map((d) => ({
     value: d.id,
@@ -178,12 +182,13 @@ export function ScheduleForm({
         <Form.Item
           name="inspectorIds"
           label={t('supervision.inspections.inspectors')}
-          extra={can('user.manage') ? undefined : t('supervision.inspections.inspectorsHint')}
+          extra={t('supervision.inspections.inspectorsHint')}
           rules={[{ required: true, type: 'array', min: 1 }]}
         >
           <Select
             mode="multiple"
             options={inspectorOptions}
+            optionFilterProp="label"
             loading={officers.isLoading}
             data-testid="sched-inspectors"
           />

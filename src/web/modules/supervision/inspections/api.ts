@@ -110,6 +110,17 @@ export interface InspectionDetail extends InspectionListItem {
   hazards: { id: string; code: string; level: 'general' | 'major'; status: string; deadline: string | null }[];
 }
 
+/** An officer the scheduler may send in (`GET /api/inspections/inspectors`: the scheduler's own unit). */
+export interface InspectorCandidate {
+  id: string;
+  displayName: string;
+  role: 'dept_officer' | 'town_officer' | 'county_admin';
+  departmentId: string | null;
+  departmentName: string | null;
+  departmentNameEn: string | null;
+  regionCode: string | null;
+}
+
 export interface InspectionQuery {
   status?: InspectionStatus[];
   kind?: InspectionKind[];
@@ -222,6 +233,7 @@ export const INSPECTION_KEYS = {
   list: (q: InspectionQuery) => ['supervision', 'inspections', 'list', q] as const,
   detail: (id: string) => ['supervision', 'inspections', 'detail', id] as const,
   frequency: (year: number) => ['supervision', 'visit-frequency', year] as const,
+  inspectors: ['supervision', 'inspector-candidates'] as const,
   templates: (all: boolean) => ['supervision', 'templates', all] as const,
   template: (id: string) => ['supervision', 'template', id] as const,
 };
@@ -238,6 +250,7 @@ export const inspectionApi = {
       },
     }),
   detail: (id: string) => api<InspectionDetail>(`/api/inspections/${enc(id)}`),
+  inspectors: () => api<{ items: InspectorCandidate[] }>('/api/inspections/inspectors'),
   schedule: (body: ScheduleBody) =>
     api<{ id: string; code: string; status: InspectionStatus; exempt: boolean; version: number }>('/api/inspections', {
       method: 'POST',
