@@ -239,4 +239,101 @@ describe.each(DATABASES)('hazard summons records and hazard editing on $name', (
       [w.u.entAdmin.id, w.u.entAdmin2.id].map((id) => `${id}:收到一条职工隐患报告，请及时核查`).sort(),
     );
   });
+  it('links report notifications to the triage page (or the hazard for the reporter) and says who may record the reward', async () => {
+    const linksOf = async (reportId: string) =>
+      (
+        await env.p.db
+          .selectFrom('notifications')
+          .select(['user_id', 'kind', 'link'])
+          .where('entity_id', '=', reportId)
+          .orderBy('id')
+          .execute()
+      ).map((n) => `${n.kind} ${n.user_id === w.u.entStaff.id ? 'reporter' : 'triage'} ${n.link}`);
+    const detail = async (headers: Headers, id: string) => {
+      const res = await env.app.inject({ url: `/api/reports/${id}`, headers });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json();
+    };
+    const post = async (headers: Headers, url: string, payload: object) => {
+      const res = await env.app.inject({ method: 'POST', url, headers, payload });
+      expect(res.statusCode, res.body).toBeLessThan(300);
+      return res.json();
+    };
+
+    // A public report: the county office is told with a link to the report on the triage page, then the department.
+    const filed = await env.app.inject({
+      method: 'POST',
+      url: '/api/public/reports',
+      payload: { text: '某矿夜间违规组织生产', regionCode: w.a.village },
+    });
+    expect(filed.statusCode, filed.body).toBe(201);
+    const pub = await env.p.db
+      .selectFrom('public_reports')
+      .select(['id', 'version'])
+      .where('tracking_code', '=', filed.json().trackingCode)
+      .executeTakeFirstOrThrow();
+    const triage = `/hazards/reports?report=${pub.id}`;
+    expect(await detail(w.u.county.headers, pub.id)).toMatchObject({ canTriage: true, canReward: false });
+    await post(w.u.county.headers, `/api/reports/${pub.id}/transfer`, { version: pub.version, departmentId: w.deptA });
+    const accepted = await post(w.u.deptA.headers, `/api/reports/${pub.id}/accept`, {
+      version: pub.version + 1,
+      enterpriseId: w.entA.id,
+      category: 'operation',
+      rectification: { deadline: day(env, 5) },
+    });
+    expect(new Set(await linksOf(pub.id))).toEqual(
+      new Set([`report.received triage ${triage}`, `report.transferred triage ${triage}`]),
+    );
+    // Accepted: the fine (and its reward) may be recorded by the department and the county, not by the township.
+    expect(await detail(w.u.deptA.headers, pub.id)).toMatchObject({ canTriage: false, canReward: true });
+    expect(await detail(w.u.county.headers, pub.id)).toMatchObject({ canReward: true });
+    expect(await detail(w.u.townA.headers, pub.id)).toMatchObject({ canReward: false });
+    const cur = await detail(w.u.deptA.headers, pub.id);
+    await post(w.u.deptA.headers, `/api/reports/${pub.id}/fine`, {
+      version: cur.version,
+      fineYuan: 10_000,
+      decisionNumber: '阳能源罚〔2026〕21号',
+    });
+    expect(await detail(w.u.deptA.headers, pub.id)).toMatchObject({ canReward: false, reward: { rewardYuan: 3_000 } });
+    expect(accepted.hazard.id).toBeTruthy();
+
+    // An employee report: the safety managers get the triage link; the reporter is sent to the hazard it became.
+    const emp = await post(w.u.entStaff.headers, '/api/reports', {
+      text: '三号皮带巷消防水管漏水',
+      place: '三号皮带巷',
+    });
+    expect(await detail(w.u.entAdmin.headers, emp.id)).toMatchObject({ canTriage: true, canReward: false });
+    const acc = await post(w.u.entAdmin.headers, `/api/reports/${emp.id}/accept`, {
+      version: (await detail(w.u.entAdmin.headers, emp.id)).version,
+      category: 'fire',
+      rectification: { deadline: day(env, 3) },
+    });
+    const hazardId = acc.hazard.id;
+    // The triage is done (canTriage false), the internal reward is now the safety manager's to record.
+    expect(await detail(w.u.entAdmin.headers, emp.id)).toMatchObject({ canTriage: false, canReward: true });
+    expect(await detail(w.u.entStaff.headers, emp.id)).toMatchObject({ canReward: false });
+    await post(w.u.entAdmin.headers, `/api/reports/${emp.id}/reward`, {
+      version: (await detail(w.u.entAdmin.headers, emp.id)).version,
+      amountYuan: 500,
+    });
+    expect(await detail(w.u.entAdmin.headers, emp.id)).toMatchObject({ canReward: false, reward: { rewardYuan: 500 } });
+    const empTriage = `/hazards/reports?report=${emp.id}`;
+    expect(new Set(await linksOf(emp.id))).toEqual(
+      new Set([
+        `report.received triage ${empTriage}`,
+        `report.accepted reporter /hazards/${hazardId}`,
+        `report.rewarded reporter /hazards/${hazardId}`,
+      ]),
+    );
+
+    // Rejected: the reporter has no page of reports, so the notification carries the reply and no link.
+    const other = await post(w.u.entStaff.headers, '/api/reports', { text: '食堂地面湿滑' });
+    await post(w.u.entAdmin.headers, `/api/reports/${other.id}/reject`, {
+      version: (await detail(w.u.entAdmin.headers, other.id)).version,
+      reply: '已当场处理，不作为隐患登记',
+    });
+    expect(new Set(await linksOf(other.id))).toEqual(
+      new Set([`report.received triage /hazards/reports?report=${other.id}`, 'report.rejected reporter null']),
+    );
+  });
 });

@@ -184,6 +184,17 @@ async function reportDetail(p: Platform, ctx: RequestCtx, id: string) {
         }
       : null,
     hazard: hazard ?? null,
+    /**
+     * Whether the caller may record the report's reward now (once, on an accepted report): the fine and its reward
+     * on a public report (the county office, or a department officer who sees its hazard), the internal reward on
+     * an employee report (its safety manager). The same rules as `recordFine` and `recordInternalReward`.
+     */
+    canReward:
+      r.status === 'accepted' &&
+      !reward &&
+      (r.kind === 'public'
+        ? (ctx.actor.role === 'county_admin' || ctx.actor.role === 'dept_officer') && hazard !== undefined
+        : mayTriage(ctx.actor, r)),
   };
 }
 

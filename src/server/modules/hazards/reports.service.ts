@@ -188,6 +188,12 @@ async function addReportEvent(
     .execute();
 }
 
+/**
+ * The web page where a report is triaged (`/hazards/reports`, the report opened by `?report=`): the link of the
+ * notifications sent to the people who triage it.
+ */
+export const triageLink = (reportId: string) => `/hazards/reports?report=${encodeURIComponent(reportId)}`;
+
 const TRIAGE_TITLE = {
   public: { zh: '收到一条新的群众举报，请及时分办', en: 'A new public report awaits triage' },
   employee: { zh: '收到一条职工隐患报告，请及时核查', en: 'An employee hazard report awaits triage' },
@@ -221,7 +227,7 @@ async function notifyTriage(
       kind: 'report.received',
       title: TRIAGE_TITLE[report.kind],
       body: { zh: excerpt, en: excerpt },
-      link: `/reports/${report.id}`,
+      link: triageLink(report.id),
       entityType: 'public_report',
       entityId: report.id,
     },
@@ -488,7 +494,7 @@ export async function acceptReport(
           zh: `您的隐患报告已受理，隐患编号 ${hazard.code}`,
           en: `Your hazard report was accepted as ${hazard.code}`,
         },
-        link: `/reports/${r.id}`,
+        link: `/hazards/${hazard.id}`,
         entityType: 'public_report',
         entityId: r.id,
       },
@@ -544,7 +550,7 @@ export async function transferReport(
       kind: 'report.transferred',
       title: { zh: `一条群众举报已转交${dept.name_zh}办理`, en: 'A public report was transferred to your department' },
       body: { zh: input.note, en: input.note },
-      link: `/reports/${r.id}`,
+      link: triageLink(r.id),
       entityType: 'public_report',
       entityId: r.id,
     },
@@ -593,7 +599,7 @@ export async function rejectReport(
         kind: 'report.rejected',
         title: { zh: '您的隐患报告未予受理', en: 'Your hazard report was not accepted' },
         body: { zh: input.reply, en: input.reply },
-        link: `/reports/${r.id}`,
+        // No link: the employee who reported has no page of reports (the reply is in the notification).
         entityType: 'public_report',
         entityId: r.id,
       },
@@ -710,7 +716,8 @@ export async function recordInternalReward(
           zh: `您的隐患报告获得内部奖励 ${input.amountYuan} 元`,
           en: `Your hazard report earned an internal reward of ¥${input.amountYuan}`,
         },
-        link: `/reports/${r.id}`,
+        // The hazard the report became (the employee who reported has no page of reports).
+        ...(r.hazard_id ? { link: `/hazards/${r.hazard_id}` } : {}),
         entityType: 'public_report',
         entityId: r.id,
       },

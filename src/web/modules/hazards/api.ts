@@ -405,6 +405,8 @@ export interface ReportDetail extends Report {
     at: string;
   } | null;
   hazard: { id: string; code: string; status: HazardStatus; level: HazardLevel } | null;
+  /** Whether the caller may record the reward now: the fine on a public report, the internal one on an employee's. */
+  canReward: boolean;
 }
 
 export type PublicStatus = 'received' | 'processing' | 'accepted' | 'resolved' | 'rejected';

@@ -205,7 +205,12 @@ export default function CatalogPage() {
             {t('hazards.catalog.retire')}
           </Button>
         ) : (
-          <Button key="restore" size="small" onClick={() => setActive(i, true)}>
+          <Button
+            key="restore"
+            size="small"
+            onClick={() => setActive(i, true)}
+            {...testIdProps(`catalog-restore-${i.code}`)}
+          >
             {t('hazards.catalog.restore')}
           </Button>
         ),
@@ -243,7 +248,8 @@ export default function CatalogPage() {
         </h1>
         <Space wrap>
           <span>
-            <Switch size="small" checked={showRetired} onChange={setShowRetired} /> {t('hazards.catalog.showRetired')}
+            <Switch size="small" checked={showRetired} onChange={setShowRetired} data-testid="catalog-show-retired" />{' '}
+            {t('hazards.catalog.showRetired')}
           </span>
           <Button
             onClick={() => {

@@ -24,7 +24,7 @@ import {
 import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import {
   FINE_REWARD_MAX_YUAN,
   FINE_REWARD_MIN_YUAN,
@@ -90,7 +90,10 @@ function RewardPreview({ fineYuan }: { fineYuan: number | null }) {
   );
 }
 
-/** Reports waiting for the county office or the department in scope: accept as a hazard, transfer, or reject. */
+/**
+ * Reports waiting for the county office or the department in scope: accept as a hazard, transfer, or reject.
+ * `/hazards/reports?report=<id>` opens one report (the link of the triage notifications).
+ */
 export default function TriagePage() {
   const t = useT();
   const lang = useLang();
@@ -101,7 +104,10 @@ export default function TriagePage() {
   const departments = useDepartments();
   const [open, setOpen] = useState<'true' | 'false'>('true');
   const [page, setPage] = useState(1);
-  const [selected, setSelected] = useState<string | null>(null);
+  // The selected report is in the URL (`?report=<id>`), so a notification's link opens it.
+  const [params, setParams] = useSearchParams();
+  const selected = params.get('report');
+  const setSelected = (id: string | null) => setParams(id ? { report: id } : {}, { replace: true });
   const [mode, setMode] = useState<Mode | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -151,9 +157,6 @@ export default function TriagePage() {
   };
 
   const r: ReportDetail | undefined = detail.data;
-  // Fines are recorded on public reports by the county office or a supervising department (reports.service).
-  const role = me.data?.user.role;
-  const mayFine = (x: ReportDetail) => x.kind === 'public' && (role === 'county_admin' || role === 'dept_officer');
   const submitMode = async () => {
     if (!r || !mode) return;
     if (mode === 'accept') {
@@ -260,9 +263,10 @@ export default function TriagePage() {
           }
         />
       )}
-      {!r.reward && r.status === 'accepted' && (mayFine(r) || (r.kind === 'employee' && r.canTriage)) && (
+      {/* The server says whether the caller may record the reward (a triaged report has canTriage false). */}
+      {r.canReward && (
         <Space wrap style={{ marginTop: 12 }}>
-          {mayFine(r) ? (
+          {r.kind === 'public' ? (
             <Button
               data-testid="triage-fine"
               onClick={() => {
@@ -397,7 +401,7 @@ export default function TriagePage() {
       </Row>
       {phone && (
         <Drawer open={selected !== null} onClose={() => setSelected(null)} size="100%" placement="bottom">
-          {pane}
+          {detail.error ? <Alert type="error" showIcon title={errorMessage(detail.error)} /> : pane}
         </Drawer>
       )}
       <Modal
