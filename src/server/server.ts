@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { enterpriseRoutes, expiryReminderJob, registerEnterpriseFiles } from './modules/enterprises/index.js';
-import { escalationJob, hazardsModuleRoutes, registerHazardFiles } from './modules/hazards/index.js';
+import { escalationJob, figuresRebuildJob, hazardsModuleRoutes, registerHazardFiles } from './modules/hazards/index.js';
 import { monitoringJobs, monitoringRoutes } from './modules/monitoring/index.js';
 import { orgRoutes } from './modules/org/index.js';
 import { registerSupervisionFiles, supervisionJobs, supervisionModuleRoutes } from './modules/supervision/index.js';
@@ -23,6 +23,7 @@ export function registerJobs(p: Platform) {
   p.jobs.register(authCleanupJob(p));
   p.jobs.register(expiryReminderJob(p));
   p.jobs.register(escalationJob(p));
+  p.jobs.register(figuresRebuildJob());
   for (const job of monitoringJobs(p)) p.jobs.register(job);
   for (const job of supervisionJobs(p)) p.jobs.register(job);
   p.jobs.register(fieldReminderJob(p));

@@ -46,16 +46,17 @@ const and = (conds: RawBuilder<boolean>[]) =>
   conds.length ? sql<boolean>`(${sql.join(conds, sql` and `)})` : sql<boolean>`true`;
 
 /** Conditions on the enterprise side of a hazard (applied with the scope, on `enterprises`). */
-function enterpriseConds(f: HazardFilters): RawBuilder<boolean>[] {
+export function enterpriseConds(f: HazardFilters): RawBuilder<boolean>[] {
   const c: RawBuilder<boolean>[] = [];
   if (f.enterpriseId) c.push(sql<boolean>`enterprises.id = ${f.enterpriseId}::uuid`);
   if (f.departmentId) c.push(sql<boolean>`${f.departmentId}::uuid = any(enterprises.department_ids)`);
-  if (f.regionCode) {
-    c.push(
-      sql<boolean>`enterprises.region_path like (select replace(replace(path, '_', '\\_'), '%', '\\%') || '%' from regions where code = ${f.regionCode})`,
-    );
-  }
+  if (f.regionCode) c.push(regionPrefixSql('enterprises', f.regionCode));
   return c;
+}
+
+/** `<alias>.region_path` lies in the subtree of the region `code` (none when the code is unknown). */
+export function regionPrefixSql(alias: string, code: string) {
+  return sql<boolean>`${sql.ref(`${alias}.region_path`)} like (select replace(replace(path, '_', '\\_'), '%', '\\%') || '%' from regions where code = ${code})`;
 }
 
 /** Conditions on the hazard itself (`hazards`; the free-text search also looks enterprise names up). */

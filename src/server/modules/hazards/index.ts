@@ -11,6 +11,7 @@ import { statsRoutes } from './stats.js';
 import { supervisionRoutes } from './supervision.routes.js';
 
 export { escalationJob, loadEscalationSettings } from './escalation.jobs.js';
+export { figuresRebuildJob } from './figures.js';
 export { canSeeHazard, scopedHazards } from './hazards.repo.js';
 export { createHazard } from './hazards.service.js';
 

@@ -7,6 +7,14 @@ import type { Executor } from '../../platform/db/client.js';
 import { zod } from '../../platform/http/app.js';
 import { ctxOf } from '../../platform/http/context.js';
 import type { Platform } from '../../platform/platform.js';
+import {
+  type FiguresGroupBy,
+  figuresQueries,
+  type MetricRow,
+  type OverdueRemainder,
+  remainderIn,
+  withOverdue,
+} from './figures.js';
 import { type HazardFilters, OPEN_STATUSES, resolveSearch, scopedHazards } from './hazards.repo.js';
 import { hazardFilterQuery } from './hazards.schemas.js';
 import { townshipSql } from './hazards.shared.js';
@@ -24,18 +32,6 @@ const metrics = (today: string) => sql`
   count(*) filter (where x.level = 'major')::int as major,
   count(*) filter (where x.level = 'major' and x.status in ${OPEN_SQL})::int as major_open,
   round((avg(extract(epoch from (x.closed_at - x.found_at)) / 86400) filter (where x.status = 'closed'))::numeric, 1)::float8 as avg_days_to_close`;
-
-interface MetricRow {
-  found: number;
-  closed: number;
-  rejected: number;
-  open: number;
-  overdue: number;
-  overdue_now: number;
-  major: number;
-  major_open: number;
-  avg_days_to_close: number | null;
-}
 
 const rate = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : 0);
 function present(m: MetricRow) {
@@ -72,10 +68,15 @@ function monthsBetween(from: string, to: string): string[] {
   return out;
 }
 
-export type StatsGroupBy = 'township' | 'enterprise' | 'department';
+export type StatsGroupBy = FiguresGroupBy;
+
+/** The months of the trend: from `from` (default the first of the month eleven months back) to `to` (default today). */
+export function trendRange(filters: HazardFilters, today: string) {
+  return { trendFrom: filters.from ?? `${addDays(today, -334).slice(0, 7)}-01`, trendTo: filters.to ?? today };
+}
 
 /**
- * The four queries of GET /api/hazards/stats over the scoped, filtered hazards: totals, figures per group (the
+ * The live definition: the four queries of GET /api/hazards/stats over the scoped, filtered hazards: totals, figures per group (the
  * first `limit` by hazards found), and hazards found and closed per month (from `from`, default the first of the
  * month eleven months back, to `to`, default today).
  */
@@ -107,8 +108,7 @@ export function statsQueries(
         ? sql`d.id::text`
         : sql`x.township_code`;
   const join = groupBy === 'department' ? sql`cross join lateral unnest(x.department_ids) as d(id)` : sql``;
-  const trendFrom = filters.from ?? `${addDays(today, -334).slice(0, 7)}-01`;
-  const trendTo = filters.to ?? today;
+  const { trendFrom, trendTo } = trendRange(filters, today);
   return {
     trendFrom,
     trendTo,
@@ -122,6 +122,92 @@ export function statsQueries(
     closedTrend: sql<{ month: string; n: number }>`
       select to_char(x.closed_at at time zone 'Asia/Shanghai', 'YYYY-MM') as month, count(*)::int as n
       from (${sub}) x where x.status = 'closed' and x.closed_at is not null group by 1`,
+  };
+}
+
+const NO_HAZARDS: MetricRow = {
+  found: 0,
+  closed: 0,
+  rejected: 0,
+  open: 0,
+  overdue: 0,
+  overdue_now: 0,
+  major: 0,
+  major_open: 0,
+  avg_days_to_close: null,
+};
+
+export interface Figures {
+  /** Whether the stored figures answered (false: a filter they are not keyed by; read live). */
+  stored: boolean;
+  totals: MetricRow;
+  groups: (MetricRow & { key: string })[];
+  trend: Map<string, { found: number; closed: number }>;
+  trendFrom: string;
+  trendTo: string;
+}
+
+/**
+ * The figures of GET /api/hazards/stats: from the stored aggregates (figures.ts) when they are keyed by every
+ * filter given, else by the live queries; the trend of a department combined with a region is read live.
+ */
+export async function computeFigures(
+  db: Executor,
+  actor: Actor,
+  filters: HazardFilters,
+  groupBy: StatsGroupBy,
+  limit: number,
+  today: string,
+): Promise<Figures> {
+  const { trendFrom, trendTo } = trendRange(filters, today);
+  const stored = figuresQueries(db, actor, filters, groupBy, limit, today, trendFrom, trendTo);
+  const live = () => statsQueries(db, actor, filters, groupBy, limit, today);
+  if (stored) {
+    const liveTrend = stored.trend ? undefined : live();
+    const [totals, groups, trend, remainder, found, closed] = await Promise.all([
+      stored.totals.execute(db),
+      stored.groups.execute(db),
+      stored.trend?.execute(db),
+      stored.remainderIds.execute().then(async (rows): Promise<OverdueRemainder[]> => {
+        return rows.length ? stored.remainder(rows.map((r) => r.id)).execute() : [];
+      }),
+      liveTrend?.foundTrend.execute(db),
+      liveTrend?.closedTrend.execute(db),
+    ]);
+    const months = new Map<string, { found: number; closed: number }>();
+    for (const t of trend?.rows ?? []) months.set(t.month, { found: t.found, closed: t.closed });
+    for (const t of found?.rows ?? []) months.set(t.month, { found: t.n, closed: 0 });
+    for (const t of closed?.rows ?? []) {
+      const m = months.get(t.month);
+      months.set(t.month, { found: m?.found ?? 0, closed: t.n });
+    }
+    const first = totals.rows[0];
+    return {
+      stored: true,
+      totals: first ? withOverdue(first, remainder, () => true) : NO_HAZARDS,
+      groups: groups.rows.map((g) => ({ key: g.key, ...withOverdue(g, remainder, remainderIn(groupBy, g.key)) })),
+      trend: months,
+      trendFrom,
+      trendTo,
+    };
+  }
+  const q = live();
+  const [totals, groups, foundTrend, closedTrend] = await Promise.all([
+    q.totals.execute(db),
+    q.groups.execute(db),
+    q.foundTrend.execute(db),
+    q.closedTrend.execute(db),
+  ]);
+  const months = new Map<string, { found: number; closed: number }>();
+  for (const t of foundTrend.rows) months.set(t.month, { found: t.n, closed: 0 });
+  for (const t of closedTrend.rows) months.set(t.month, { found: months.get(t.month)?.found ?? 0, closed: t.n });
+  return {
+    stored: false,
+    totals: totals.rows[0] ?? NO_HAZARDS,
+    groups: groups.rows,
+    trend: months,
+    trendFrom,
+    trendTo,
   };
 }
 
@@ -146,14 +232,9 @@ export function statsRoutes(app: FastifyInstance, p: Platform) {
       requirePermission(ctx.actor, 'hazard.read');
       const { groupBy, limit, ...query } = req.query;
       const today = localDate(ctx.now);
-      const q = statsQueries(p.db, ctx.actor, await resolveSearch(p.db, query), groupBy, limit, today);
-      const [totals, groups, foundTrend, closedTrend] = await Promise.all([
-        q.totals.execute(p.db),
-        q.groups.execute(p.db),
-        q.foundTrend.execute(p.db),
-        q.closedTrend.execute(p.db),
-      ]);
-      const keys = groups.rows.map((g) => g.key).filter(Boolean);
+      const figures = await computeFigures(p.db, ctx.actor, await resolveSearch(p.db, query), groupBy, limit, today);
+      const { totals, groups, trend, trendFrom, trendTo } = figures;
+      const keys = groups.map((g) => g.key).filter(Boolean);
       const names = new Map<string, string>();
       if (keys.length) {
         if (groupBy === 'enterprise') {
@@ -171,30 +252,15 @@ export function statsRoutes(app: FastifyInstance, p: Platform) {
             names.set(t.code, t.name);
         }
       }
-      const found = new Map(foundTrend.rows.map((x) => [x.month, x.n]));
-      const closed = new Map(closedTrend.rows.map((x) => [x.month, x.n]));
-      const first = totals.rows[0];
       return {
         asOf: today,
         groupBy,
-        totals: present(
-          first ?? {
-            found: 0,
-            closed: 0,
-            rejected: 0,
-            open: 0,
-            overdue: 0,
-            overdue_now: 0,
-            major: 0,
-            major_open: 0,
-            avg_days_to_close: null,
-          },
-        ),
-        groups: groups.rows.map((g) => ({ key: g.key, name: names.get(g.key) ?? g.key, ...present(g) })),
-        trend: monthsBetween(q.trendFrom, q.trendTo).map((month) => ({
+        totals: present(totals),
+        groups: groups.map((g) => ({ key: g.key, name: names.get(g.key) ?? g.key, ...present(g) })),
+        trend: monthsBetween(trendFrom, trendTo).map((month) => ({
           month,
-          found: found.get(month) ?? 0,
-          closed: closed.get(month) ?? 0,
+          found: trend.get(month)?.found ?? 0,
+          closed: trend.get(month)?.closed ?? 0,
         })),
       };
     },

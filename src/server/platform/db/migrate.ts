@@ -8,6 +8,7 @@ import { m0006 } from './migrations/0006_plans.js';
 import { m0009 } from './migrations/0009_enterprise_search.js';
 import { m0010 } from './migrations/0010_hazard_search.js';
 import { m0011 } from './migrations/0011_enterprise_short_search.js';
+import { m0012 } from './migrations/0012_hazard_figures.js';
 import { m0014 } from './migrations/0014_plan_visit_inspection.js';
 import { m0015 } from './migrations/0015_summons_attendees.js';
 
@@ -17,7 +18,20 @@ export interface Migration {
   statements: string[];
 }
 
-export const MIGRATIONS: Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0009, m0010, m0011, m0014, m0015];
+export const MIGRATIONS: Migration[] = [
+  m0001,
+  m0002,
+  m0003,
+  m0004,
+  m0005,
+  m0006,
+  m0009,
+  m0010,
+  m0011,
+  m0012,
+  m0014,
+  m0015,
+];
 
 /**
  * Applies pending migrations. Kysely's Migrator takes a PostgreSQL advisory lock for the whole run, so two

@@ -740,6 +740,43 @@ export interface HazardDocumentsTable {
   created_at: Timestamp;
 }
 
+// ── Hazard figures (migration 0012): kept by triggers on hazards and enterprises ──────────────────────────
+/** numeric comes back as a string from both drivers. */
+type Numeric = ColumnType<string, string | number, string | number>;
+interface FigureCounts {
+  level: 'general' | 'major';
+  found: number;
+  closed: number;
+  rejected: number;
+  open: number;
+  ever_overdue: number;
+  rectifying_marked: number;
+  closed_timed: number;
+  close_seconds: Numeric;
+}
+export interface HazardFiguresTable extends FigureCounts {
+  region_path: string;
+  department_ids: string[];
+}
+export interface HazardFiguresEnterpriseTable extends FigureCounts {
+  enterprise_id: string;
+}
+interface TrendCounts {
+  level: 'general' | 'major';
+  month: ColumnType<string, string, string>;
+  found: number;
+  closed: number;
+}
+export interface HazardTrendRegionTable extends TrendCounts {
+  region_path: string;
+}
+export interface HazardTrendDepartmentTable extends TrendCounts {
+  department_id: string;
+}
+export interface HazardTrendEnterpriseTable extends TrendCounts {
+  enterprise_id: string;
+}
+
 // ── Monitoring (migration 0005) ──────────────────────────────────────────────────────────────────────────
 export interface MonitoringGatewaysTable {
   id: Generated<string>;
@@ -996,6 +1033,11 @@ export interface DB {
   hazard_campaigns: HazardCampaignsTable;
   campaign_tasks: CampaignTasksTable;
   hazard_documents: HazardDocumentsTable;
+  hazard_figures: HazardFiguresTable;
+  hazard_figures_enterprise: HazardFiguresEnterpriseTable;
+  hazard_trend_region: HazardTrendRegionTable;
+  hazard_trend_department: HazardTrendDepartmentTable;
+  hazard_trend_enterprise: HazardTrendEnterpriseTable;
   enterprise_credit: EnterpriseCreditTable;
   credit_assessments: CreditAssessmentsTable;
   accidents: AccidentsTable;
