@@ -17,6 +17,7 @@ describe('INGEST_* settings', () => {
       bufferReadings: 100_000,
       batchReadings: 5_000,
       flushMs: 0,
+      flushLoops: 2,
       httpWaitMs: 5_000,
       tickMs: 5_000,
       tickGraceMs: 30_000,

@@ -22,6 +22,13 @@ export const ingestEnvSchema = z.object({
    * gives the lowest latency; raise it only to make batches larger under a light, steady load.
    */
   INGEST_FLUSH_MS: int(0, 200, 0),
+  /**
+   * Flush loops writing in parallel, each on its own database connection, each for its own share of the points
+   * (readings are split by point, so one point's readings stay in order in one loop). 2 lets the database work on
+   * one batch while the next is prepared and keeps both cores of a small host busy; more than the database's
+   * cores gains nothing. On PGlite (one connection) the loops take turns.
+   */
+  INGEST_FLUSH_LOOPS: int(1, 16, 2),
   /** How long an HTTP ingest request waits for its batch to commit before answering 202 with pending: true. */
   INGEST_HTTP_WAIT_MS: int(0, 60_000, 5_000),
   /** Period of the offline / gap / flatline check (core `tick`). */
@@ -59,6 +66,7 @@ export interface IngestOptions {
   bufferReadings: number;
   batchReadings: number;
   flushMs: number;
+  flushLoops: number;
   httpWaitMs: number;
   tickMs: number;
   tickGraceMs: number;
@@ -88,6 +96,7 @@ export function ingestOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Inge
     bufferReadings: e.INGEST_BUFFER_READINGS,
     batchReadings: e.INGEST_BATCH_READINGS,
     flushMs: e.INGEST_FLUSH_MS,
+    flushLoops: e.INGEST_FLUSH_LOOPS,
     httpWaitMs: e.INGEST_HTTP_WAIT_MS,
     tickMs: e.INGEST_TICK_MS,
     tickGraceMs: e.INGEST_TICK_GRACE_MS,

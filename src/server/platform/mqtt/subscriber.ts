@@ -37,7 +37,7 @@ export interface SubscriberOptions {
 export interface Subscriber {
   clientId: string;
   connected(): boolean;
-  /** Takes no further messages (the one being handled still gets its PUBACK when it resolves). */
+  /** Takes no further messages (those being handled still get their PUBACKs when they resolve). */
   stopAccepting(): void;
   /** Disconnects; the broker keeps the session and queues messages for it. */
   close(): Promise<void>;

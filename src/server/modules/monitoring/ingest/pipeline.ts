@@ -400,6 +400,22 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     point: PointEntry;
   }
 
+  // ── In-process exclusion: a point's in-memory state is used by one transaction at a time ─────────────────
+  // Flush loops work on disjoint points (see the shards below) and the tick skips busy points, so waiting here is
+  // rare; without it, a transaction could evaluate on a state another one changed and then rolled back.
+  const busy = new Set<PointEntry>();
+  let busyWaiters: (() => void)[] = [];
+  async function claimPoints(list: PointEntry[]): Promise<void> {
+    while (list.some((e) => busy.has(e))) await new Promise<void>((r) => busyWaiters.push(r));
+    for (const e of list) busy.add(e);
+  }
+  function releasePoints(list: PointEntry[]) {
+    for (const e of list) busy.delete(e);
+    const w = busyWaiters;
+    busyWaiters = [];
+    for (const f of w) f();
+  }
+
   /** Writes one batch in one transaction; resolves nothing (the loop does, after commit). */
   async function writeBatch(batch: Pending[]): Promise<Map<Pending, SubmitResult>> {
     const started = process.hrtime.bigint();
@@ -520,6 +536,8 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     const touched = [...new Set(rows.map((x) => x.point))];
     let after: AfterCommit = { notifications: [], live: [] };
     const stateWrites: PointEntry[] = [];
+    await claimPoints(touched);
+    lap('claim');
     try {
       after = await db.transaction().execute(async (tx) => {
         await lockPoints(tx, touched, nowMs);
@@ -606,10 +624,12 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
       });
     } catch (err) {
       for (const e of touched) e.rev = -1; // the in-memory state may be ahead of the database: reload next time
+      releasePoints(touched);
       throw err;
     }
     lap('commit');
     for (const e of stateWrites) e.rev += 1;
+    releasePoints(touched);
 
     deliverAfterCommit(p, after);
     let stored = 0;
@@ -631,7 +651,7 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
    * into the 1-minute and 1-hour rollups, in one statement with three array parameters (no per-row parameters to
    * bind and parse). Buckets are aligned to the epoch (UTC), rollup rows are upserted in (point, bucket) order so
    * that two instances lock them in the same order. Returns the indexes (0-based, into `rows`) of readings that
-   * were already stored.
+   * were already stored (searched only when fewer rows were inserted than sent: redeliveries are the exception).
    */
   async function storeReadings(tx: Tx, rows: Row[]): Promise<Set<number>> {
     const existing = new Set<number>();
@@ -662,7 +682,8 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
           returning point_id, ts, value
         ), m as (${rollup('readings_1m', '1 minute')}), h as (${rollup('readings_1h', '1 hour')})
         select (v.i - 1)::int as i from v
-        where not exists (select 1 from ins where ins.point_id = v.point_id and ins.ts = v.ts)`.execute(tx);
+        where (select count(*) from ins) < ${part.length}
+          and not exists (select 1 from ins where ins.point_id = v.point_id and ins.ts = v.ts)`.execute(tx);
       for (const b of back.rows) existing.add(start + Number(b.i));
     }
     return existing;
@@ -732,16 +753,32 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     }
   }
 
-  // ── Buffer and flush loop ───────────────────────────────────────────────────────────────────────────────
-  const queue: Pending[] = [];
-  let queuedSize = 0;
+  // ── Buffer and flush loops ──────────────────────────────────────────────────────────────────────────────
+  //
+  // INGEST_FLUSH_LOOPS loops ("shards") write in parallel, each on its own connection. A message's readings are
+  // split by point reference (a hash of the code or id as sent), so one point's readings always go to the same
+  // loop, in arrival order, and two loops' batches touch disjoint points — their transactions do not wait for
+  // each other's state, rollup or alarm rows. A message is settled when every part of it is committed. A point
+  // sent under both its code and its id can land in two loops: `claimPoints` then makes one wait (and the row
+  // locks of lockPoints would serialise them in any case, as between two instances).
+  interface Shard {
+    queue: Pending[];
+    queuedSize: number;
+    flushing: boolean;
+    timer: { cancel(): void } | null;
+    idle: (() => void)[];
+  }
+  const shards: Shard[] = Array.from({ length: Math.max(1, options.flushLoops) }, () => ({
+    queue: [],
+    queuedSize: 0,
+    flushing: false,
+    timer: null,
+    idle: [],
+  }));
   let buffered = 0;
-  let flushing = false;
-  let timer: { cancel(): void } | null = null;
   let closed = false;
   let outage: { since: number } | null = null;
   const waiters: { size: number; resolve: () => void; reject: (e: Error) => void }[] = [];
-  let idle: (() => void)[] = [];
 
   function setBuffered(delta: number) {
     buffered += delta;
@@ -758,63 +795,71 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     }
   }
 
-  function schedule() {
-    if (flushing || queue.length === 0) return;
-    if (queuedSize >= options.batchReadings) {
-      startFlush();
+  function shardOf(ref: string): number {
+    if (shards.length === 1) return 0;
+    const key = UUID_RE.test(ref) ? ref.toLowerCase() : ref;
+    let h = 0x811c9dc5; // FNV-1a
+    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+    return (h >>> 0) % shards.length;
+  }
+
+  function schedule(sh: Shard) {
+    if (sh.flushing || sh.queue.length === 0) return;
+    if (sh.queuedSize >= options.batchReadings) {
+      startFlush(sh);
       return;
     }
-    if (timer) return;
+    if (sh.timer) return;
     // Group commit: messages arriving while a flush runs go into the next one; when idle, wait at most
     // INGEST_FLUSH_MS (0: until the current I/O callbacks have run) so that a burst shares one transaction.
     if (options.flushMs === 0) {
-      const i = setImmediate(startFlush);
-      timer = { cancel: () => clearImmediate(i) };
+      const i = setImmediate(() => startFlush(sh));
+      sh.timer = { cancel: () => clearImmediate(i) };
     } else {
-      const tm = setTimeout(startFlush, options.flushMs);
-      timer = { cancel: () => clearTimeout(tm) };
+      const tm = setTimeout(() => startFlush(sh), options.flushMs);
+      sh.timer = { cancel: () => clearTimeout(tm) };
     }
   }
 
-  function clearTimer() {
-    timer?.cancel();
-    timer = null;
+  function clearTimer(sh: Shard) {
+    sh.timer?.cancel();
+    sh.timer = null;
   }
 
-  function startFlush() {
-    clearTimer();
-    if (flushing) return;
-    flushing = true;
-    void loop();
+  function startFlush(sh: Shard) {
+    clearTimer(sh);
+    if (sh.flushing) return;
+    sh.flushing = true;
+    void loop(sh);
   }
 
-  function takeBatch(): Pending[] {
+  function takeBatch(sh: Shard): Pending[] {
     const batch: Pending[] = [];
     let size = 0;
-    while (queue.length) {
-      const next = queue[0];
+    while (sh.queue.length) {
+      const next = sh.queue[0];
       if (!next || (batch.length > 0 && size + next.size > options.batchReadings)) break;
-      queue.shift();
+      sh.queue.shift();
       batch.push(next);
       size += next.size;
     }
-    queuedSize -= size;
+    sh.queuedSize -= size;
     return batch;
   }
 
-  function settle(pnd: Pending, r: SubmitResult) {
-    setBuffered(-pnd.size);
-    pnd.resolve(r);
+  function requeue(sh: Shard, parts: Pending[]) {
+    sh.queue.unshift(...parts);
+    sh.queuedSize += parts.reduce((n, x) => n + x.size, 0);
   }
 
-  async function loop() {
+  async function loop(sh: Shard) {
     let backoff = 100;
     try {
-      while (queue.length) {
-        const batch = takeBatch();
+      while (sh.queue.length) {
+        const batch = takeBatch(sh);
         try {
           const results = await writeBatch(batch);
-          for (const pnd of batch) settle(pnd, results.get(pnd) ?? { accepted: 0, rejected: [] });
+          for (const pnd of batch) pnd.resolve(results.get(pnd) ?? { accepted: 0, rejected: [] });
           if (outage) {
             log.info({ seconds: Math.round((Date.now() - outage.since) / 1000) }, 'ingest: database writes resumed');
             outage = null;
@@ -824,35 +869,31 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
           metrics.flushFailures.inc();
           if (await databaseHealthy()) {
             // The data, not the database: write message by message so one bad message cannot block the rest.
-            let requeue: Pending[] = [];
+            let rest: Pending[] = [];
             for (const [i, pnd] of batch.entries()) {
               try {
                 const r = await writeBatch([pnd]);
-                settle(pnd, r.get(pnd) ?? { accepted: 0, rejected: [] });
+                pnd.resolve(r.get(pnd) ?? { accepted: 0, rejected: [] });
               } catch (err2) {
                 if (!(await databaseHealthy())) {
-                  requeue = batch.slice(i);
+                  rest = batch.slice(i);
                   break;
                 }
                 try {
-                  settle(pnd, await writeStorageError(pnd, err2));
+                  pnd.resolve(await writeStorageError(pnd, err2));
                 } catch {
-                  requeue = batch.slice(i);
+                  rest = batch.slice(i);
                   break;
                 }
               }
             }
-            if (requeue.length) {
-              queue.unshift(...requeue);
-              queuedSize += requeue.reduce((n, x) => n + x.size, 0);
-            }
+            if (rest.length) requeue(sh, rest);
           } else {
             if (!outage) {
               outage = { since: Date.now() };
               log.error({ err, buffered }, 'ingest: database unavailable; holding readings in memory and retrying');
             }
-            queue.unshift(...batch);
-            queuedSize += batch.reduce((n, x) => n + x.size, 0);
+            requeue(sh, batch);
             if (closed && closeDeadline !== null && Date.now() > closeDeadline) break;
             await sleep(backoff);
             backoff = Math.min(backoff * 2, 5000);
@@ -861,24 +902,91 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
         wakeWaiters();
       }
     } finally {
-      flushing = false;
+      sh.flushing = false;
       wakeWaiters();
-      if (queue.length === 0) {
-        const done = idle;
-        idle = [];
+      if (sh.queue.length === 0) {
+        const done = sh.idle;
+        sh.idle = [];
         for (const f of done) f();
       } else if (!closed || closeDeadline === null || Date.now() <= closeDeadline) {
-        schedule();
+        schedule(sh);
       }
     }
+  }
+
+  /** Resolves when the shard has nothing queued and no flush running. */
+  function shardIdle(sh: Shard): Promise<void> {
+    if (!sh.flushing && sh.queue.length === 0) return Promise.resolve();
+    if (!sh.flushing) startFlush(sh);
+    return new Promise((r) => sh.idle.push(r));
   }
 
   let closeDeadline: number | null = null;
 
   /**
+   * Splits a message into one part per shard (readings by point reference; item and message-level rejects with
+   * the first part) and returns the parts and a promise settled when all of them are: the message's result is
+   * the sum of its parts', its buffer room is given back then.
+   */
+  function split(input: SubmitInput, size: number): { parts: [Shard, Pending][]; committed: Promise<SubmitResult> } {
+    const groups = new Map<number, ParsedReading[]>();
+    for (const r of input.readings) {
+      const k = shardOf(r.ref);
+      const g = groups.get(k);
+      if (g) g.push(r);
+      else groups.set(k, [r]);
+    }
+    const keys = [...groups.keys()];
+    if (keys.length === 0) keys.push(0);
+    const receivedAt = p.clock.now();
+    let pending = keys.length;
+    let failed = false;
+    const total: SubmitResult = { accepted: 0, rejected: [] };
+    let resolve!: (r: SubmitResult) => void;
+    let reject!: (e: Error) => void;
+    const committed = new Promise<SubmitResult>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const parts = keys.map((k, n): [Shard, Pending] => {
+      const readings = groups.get(k) ?? [];
+      const first = n === 0;
+      const partSize = Math.max(1, readings.length + (first ? input.rejects.length + (input.message ? 1 : 0) : 0));
+      const shard = shards[k] as Shard;
+      return [
+        shard,
+        {
+          ...input,
+          readings,
+          rejects: first ? input.rejects : [],
+          message: first ? input.message : null,
+          size: partSize,
+          receivedAt,
+          resolve(r) {
+            if (failed) return;
+            total.accepted += r.accepted;
+            total.rejected.push(...r.rejected);
+            if (--pending > 0) return;
+            setBuffered(-size);
+            if (keys.length > 1) total.rejected.sort((a, b) => (a.index ?? -1) - (b.index ?? -1));
+            resolve(total);
+          },
+          reject(e) {
+            if (failed) return;
+            failed = true;
+            setBuffered(-size);
+            reject(e);
+          },
+        },
+      ];
+    });
+    return { parts, committed };
+  }
+
+  /**
    * Takes a message into the buffer. `mode: 'fail'` (HTTP) answers null when the buffer is full; `mode: 'wait'`
    * (MQTT) waits for room — the PUBACK is simply not sent yet, so the gateway keeps the message.
-   * Resolves to `{committed}`: a promise settled after the batch holding the message is committed.
+   * Resolves to `{committed}`: a promise settled after every batch holding a part of the message is committed.
    */
   async function admit(
     input: SubmitInput,
@@ -897,15 +1005,12 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     } else {
       setBuffered(size);
     }
-    let resolve!: (r: SubmitResult) => void;
-    let reject!: (e: Error) => void;
-    const committed = new Promise<SubmitResult>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    queue.push({ ...input, size, receivedAt: p.clock.now(), resolve, reject });
-    queuedSize += size;
-    schedule();
+    const { parts, committed } = split(input, size);
+    for (const [sh, part] of parts) {
+      sh.queue.push(part);
+      sh.queuedSize += part.size;
+      schedule(sh);
+    }
     return { committed };
   }
 
@@ -935,21 +1040,26 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
           s.lastTs - s.flatStart >= c.flatlineMs);
       if (maybe && tick(structuredClone(s), c, nowMs).length > 0) candidates.push(e);
     }
-    if (candidates.length === 0) return 0;
+    // Points a flush is writing right now are skipped (like rows locked by another instance): next round.
+    const mine = candidates.filter((e) => !busy.has(e));
+    if (mine.length === 0) return 0;
+    for (const e of mine) busy.add(e);
     let count = 0;
     let after: { a: AfterCommit; changed: PointEntry[] } | null;
     try {
-      after = await tickTransaction();
+      after = await tickTransaction(mine);
     } catch (err) {
-      for (const e of candidates) e.rev = -1; // states may have been changed in memory: reload them
+      for (const e of mine) e.rev = -1; // states may have been changed in memory: reload them
+      releasePoints(mine);
       throw err;
     }
+    if (after) for (const e of after.changed) e.rev += 1;
+    releasePoints(mine);
     if (!after) return 0;
-    for (const e of after.changed) e.rev += 1;
     deliverAfterCommit(p, after.a);
     return count;
 
-    function tickTransaction() {
+    function tickTransaction(candidates: PointEntry[]) {
       return db.transaction().execute(async (tx) => {
         const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${TICK_LOCK}) as ok`.execute(tx);
         if (!got.rows[0]?.ok) return null;
@@ -1017,18 +1127,16 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     tickRound,
     startTicking,
     /** Resolves when everything admitted so far is committed (or the pipeline gave up on it at close). */
-    drain(): Promise<void> {
-      if (!flushing && queue.length === 0) return Promise.resolve();
-      if (!flushing) startFlush();
-      return new Promise((r) => idle.push(r));
+    async drain(): Promise<void> {
+      await Promise.all(shards.map(shardIdle));
     },
     isClosed: () => closed,
     stats() {
       return {
         buffered,
-        queued: queue.length,
+        queued: shards.reduce((n, sh) => n + sh.queue.length, 0),
         waiting: waiters.length,
-        flushing,
+        flushing: shards.some((sh) => sh.flushing),
         outage: outage !== null,
         points: points.size,
       };
@@ -1045,12 +1153,12 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
       if (tickTimer) clearTimeout(tickTimer);
       await ticking;
       for (const w of waiters.splice(0)) w.reject(new IngestClosedError());
-      if (queue.length || flushing) {
-        if (!flushing) startFlush();
-        await Promise.race([new Promise<void>((r) => idle.push(r)), sleep(timeoutMs + 500)]);
-      }
-      clearTimer();
-      const left = queue.splice(0);
+      await Promise.race([Promise.all(shards.map(shardIdle)), sleep(timeoutMs + 500)]);
+      for (const sh of shards) clearTimer(sh);
+      const left = shards.flatMap((sh) => {
+        sh.queuedSize = 0;
+        return sh.queue.splice(0);
+      });
       if (left.length) {
         log.error({ messages: left.length }, 'ingest: shutting down with unwritten messages (not acknowledged)');
         for (const pnd of left) pnd.reject(new IngestClosedError());
