@@ -16,11 +16,10 @@ function localDatePlus(days: number): string {
 }
 
 /**
- * Console errors, without antd 6.6's deprecation notice for `List` (printed once per list by every page that uses
- * it, across the app; moving to its successor is not part of these pages' fixes).
+ * Console errors, without antd 6.6's deprecation notices (`List`, `Space direction`: printed by pages across the
+ * app; moving to their successors is not part of these pages' fixes).
  */
-const realErrors = (errors: string[]) =>
-  errors.filter((e) => !e.includes('[antd: List] The `List` component is deprecated'));
+const realErrors = (errors: string[]) => errors.filter((e) => !/^Warning: \[antd: \w+\] .*deprecated/.test(e));
 
 const sidewaysWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
@@ -381,6 +380,20 @@ run('hazard administration pages in Chromium: catalog, summons, listings, fines 
         .executeTakeFirstOrThrow(),
     ).toEqual({ status: 'lifted', lift_reason: '挂牌已解除，撤销黄牌' });
     expect(await auditActions(listing.cardId)).toEqual(['hazard.card_lifted']);
+
+    // The listing's notification opens this page on that listing, its history shown.
+    const told = await env.p.db
+      .selectFrom('notifications')
+      .innerJoin('users', 'users.id', 'notifications.user_id')
+      .select('notifications.link')
+      .where('users.username', '=', 'county_admin')
+      .where('notifications.entity_id', '=', listing.id)
+      .where('notifications.kind', '=', 'hazard.listing')
+      .executeTakeFirstOrThrow();
+    await page.goto(`${env.baseUrl}${told.link}`);
+    const linked = page.getByTestId('listing-linked');
+    await linked.getByTestId('listing-history').filter({ hasText: '企业已完成通风系统改造' }).waitFor();
+    expect(await linked.getByTestId('listing-item').textContent()).toContain(listing.code);
     expect(realErrors(errors)).toEqual([]);
     await ctx.close();
   });
@@ -592,5 +605,42 @@ run('hazard administration pages in Chromium: catalog, summons, listings, fines 
     expect(await sidewaysWidth(page)).toBeLessThanOrEqual(PHONE.width + 1);
     expect(realErrors(errors)).toEqual([]);
     await ctx.close();
+  });
+  it('every notification the journeys above sent links to a page its recipient can open', async () => {
+    const demoUsers = ['county_admin', 'dept_officer', 'town_officer', 'enterprise_admin', 'enterprise_staff'];
+    const sent = await env.p.db
+      .selectFrom('notifications')
+      .innerJoin('users', 'users.id', 'notifications.user_id')
+      .select(['notifications.kind', 'notifications.link', 'users.username'])
+      .where('notifications.link', 'is not', null)
+      .where('users.username', 'in', demoUsers)
+      .orderBy('notifications.id')
+      .execute();
+    // One of each kind per recipient role is enough: the links of a kind differ only by ids.
+    const seen = new Set<string>();
+    const toOpen = sent.filter((n) => {
+      const key = `${n.username} ${n.kind}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    const kinds = new Set(toOpen.map((n) => n.kind));
+    for (const k of ['report.received', 'report.accepted', 'hazard.overdue', 'hazard.summon', 'hazard.listing'])
+      expect(kinds).toContain(k);
+    for (const username of demoUsers) {
+      const links = toOpen.filter((n) => n.username === username);
+      if (links.length === 0) continue;
+      const { page, ctx, errors } = await newPage(env, DESKTOP);
+      await loginAs(env, page, username);
+      for (const n of links) {
+        await page.goto(`${env.baseUrl}${n.link}`);
+        await page.locator('.fx-page-title, .ant-result').first().waitFor();
+        await page.waitForLoadState('networkidle');
+        const refused = await page.locator('.ant-result-404, .ant-result-403, .ant-alert-error').count();
+        expect(refused, `${username} ${n.kind} ${n.link}`).toBe(0);
+      }
+      expect(realErrors(errors)).toEqual([]);
+      await ctx.close();
+    }
   });
 });

@@ -67,10 +67,11 @@ describe.each(DATABASES)('lessons campaigns (举一反三) on $name', (dbc) => {
     expect(campaign.code).toMatch(/^JY-2026-\d{6}$/);
     const started = await env.p.db
       .selectFrom('notifications')
-      .select('user_id')
+      .select(['user_id', 'link'])
       .where('entity_id', '=', campaign.id)
       .where('kind', '=', 'campaign.started')
       .execute();
+    expect(new Set(started.map((n) => n.link))).toEqual(new Set([`/hazards/campaigns?id=${campaign.id}`]));
     expect(started.map((n) => n.user_id).sort()).toEqual(
       [w.u.entAdmin.id, w.u.entAdmin2.id, admin2.id, admin3.id].sort(),
     );
@@ -178,7 +179,8 @@ describe.each(DATABASES)('lessons campaigns (举一反三) on $name', (dbc) => {
       .selectFrom('notifications')
       .select('user_id')
       .where('kind', '=', 'campaign.late')
-      .where('link', '=', `/campaigns/${campaign.id}`)
+      // The campaigns page opens a campaign by ?id=.
+      .where('link', '=', `/hazards/campaigns?id=${campaign.id}`)
       .execute();
     expect(late.map((n) => n.user_id).sort()).toEqual([admin3.id, w.u.deptA.id].sort());
   });

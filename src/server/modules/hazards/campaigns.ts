@@ -111,7 +111,7 @@ export async function startCampaign(tx: Tx, ctx: RequestCtx, fx: Effects, input:
         en: `Lessons campaign ${code}: self-check and answer by ${input.deadline}`,
       },
       body: { zh: input.instruction.slice(0, 300), en: input.instruction.slice(0, 300) },
-      link: `/campaigns/${campaign.id}`,
+      link: `/hazards/campaigns?id=${campaign.id}`,
       entityType: 'hazard_campaign',
       entityId: campaign.id,
     },

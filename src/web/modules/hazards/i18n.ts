@@ -418,6 +418,7 @@ export const hazardsZh = {
       lifted: '解除',
     },
     listing: '挂牌',
+    linked: '通知所指的挂牌督办',
   },
   edit: {
     button: '修改隐患信息',
@@ -869,6 +870,7 @@ export const hazardsEn: Widen<typeof hazardsZh> = {
       lifted: 'Lifted',
     },
     listing: 'Listing',
+    linked: 'The listing of the notification',
   },
   edit: {
     button: 'Edit hazard',

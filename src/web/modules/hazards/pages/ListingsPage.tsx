@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Empty, Input, List, Modal, Segmented, Space, Tabs, Tag, Timeline } from 'antd';
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { translateDynamic, useT } from '../../../app/i18n';
 import { errorMessage } from '../../../shared/errors';
 import { formatDateTime } from '../../../shared/format';
@@ -70,7 +70,10 @@ export default function ListingsPage() {
   const [tab, setTab] = useState<'listings' | 'cards'>('listings');
   const [status, setStatus] = useState<Status>('active');
   const [page, setPage] = useState(1);
-  const [openHistory, setOpenHistory] = useState<string | null>(null);
+  // `?listing=<id>` (the link of the listing notification) shows that listing first, its history open.
+  const [params, setParams] = useSearchParams();
+  const linked = params.get('listing');
+  const [openHistory, setOpenHistory] = useState<string | null>(linked);
   const [lifting, setLifting] = useState<Lifting | null>(null);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
@@ -80,6 +83,11 @@ export default function ListingsPage() {
     queryKey: HAZARD_KEYS.listings(query),
     queryFn: () => hazardApi.listings(query),
     enabled: tab === 'listings',
+  });
+  const linkedListing = useQuery({
+    queryKey: HAZARD_KEYS.listing(linked ?? ''),
+    queryFn: () => hazardApi.listing(linked ?? ''),
+    enabled: linked !== null,
   });
   const cards = useQuery({
     queryKey: HAZARD_KEYS.cards(query),
@@ -250,6 +258,25 @@ export default function ListingsPage() {
         />
       </div>
       {current.error && <Alert type="error" showIcon title={errorMessage(current.error)} />}
+      {linked !== null && (linkedListing.error || linkedListing.data) && (
+        <Card
+          size="small"
+          title={t('hazards.listings.linked')}
+          extra={
+            <Button size="small" type="link" onClick={() => setParams({}, { replace: true })}>
+              {t('common.close')}
+            </Button>
+          }
+          style={{ marginBottom: 12 }}
+          data-testid="listing-linked"
+        >
+          {linkedListing.error ? (
+            <Alert type="error" showIcon title={errorMessage(linkedListing.error)} />
+          ) : (
+            <List<Listing> dataSource={linkedListing.data ? [linkedListing.data] : []} renderItem={listingItem} />
+          )}
+        </Card>
+      )}
       <Card size="small">
         <Tabs
           activeKey={tab}
