@@ -4,6 +4,7 @@
  * monthly board, meetings and the end-of-month reminders.
  */
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDate } from '../src/core/dates.js';
 import { dayOfWeek } from '../src/core/supervision/calendar.js';
@@ -365,9 +366,46 @@ describe.each(DATABASES)('plans and field work on $name', (dbc) => {
 
       const v1Before = (await call(o1.headers, 'GET', `/api/plans/${p1.id}`)).json().version;
       const v2Before = (await call(o2.headers, 'GET', `/api/plans/${p2.id}`)).json().version;
-      const accepted = await call(o1.headers, 'POST', '/api/joint-proposals/accept', { visitIds: ids });
+      // Department 1 accepts its side: recorded, nothing merged yet, department 2 is asked.
+      const side1 = await call(o1.headers, 'POST', '/api/joint-proposals/accept', { visitIds: ids });
+      expect(side1.statusCode, side1.body).toBe(201);
+      expect(side1.json()).toMatchObject({ status: 'pending', accepted: [d1], waitingFor: [d2] });
+      const agreed = side1.json().date as string;
+      expect((await visitsOf(o1.headers, p1.id))[0]?.jointVisitId).toBeNull();
+      expect((await call(o1.headers, 'GET', `/api/plans/${p1.id}`)).json().version).toBe(v1Before);
+      const asked = await env.p.db
+        .selectFrom('notifications')
+        .select('kind')
+        .where('user_id', '=', o2.id)
+        .where('kind', '=', 'plan.joint_pending')
+        .execute();
+      expect(asked).toHaveLength(1);
+      const pending = (await call(o2.headers, 'GET', '/api/joint-proposals?year=2026')).json();
+      const seen = pending.items.find((x: { enterpriseId: string }) => x.enterpriseId === shared.id);
+      expect(seen).toMatchObject({ agreedDate: agreed, waitingFor: [{ id: d2 }] });
+      expect(seen.accepted).toEqual([
+        expect.objectContaining({ department: expect.objectContaining({ id: d1 }), date: agreed, onBehalf: false }),
+      ]);
+      // A side accepts once; the other side may not pick another date (it accepts the agreed one or declines).
+      const again = await call(o1.headers, 'POST', '/api/joint-proposals/accept', { visitIds: ids });
+      expect(again.statusCode).toBe(409);
+      expect(again.json().error.code).toBe('DUPLICATE');
+      const otherDate = await call(o2.headers, 'POST', '/api/joint-proposals/accept', {
+        visitIds: ids,
+        date: agreed === '2026-11-23' ? '2026-11-24' : '2026-11-23',
+      });
+      expect(otherDate.statusCode).toBe(409);
+      expect(otherDate.json().error).toMatchObject({ code: 'CONFLICT', agreedDate: agreed });
+      expect(otherDate.json().error.fields[0].message).toBe('joint.date_differs');
+      expect(
+        await env.p.db.selectFrom('joint_visits').select('id').where('enterprise_id', '=', shared.id).execute(),
+      ).toEqual([]);
+
+      // Department 2 accepts too: now the visits merge.
+      const accepted = await call(o2.headers, 'POST', '/api/joint-proposals/accept', { visitIds: ids });
       expect(accepted.statusCode, accepted.body).toBe(201);
       const joint = accepted.json();
+      expect(joint).toMatchObject({ status: 'accepted', date: agreed, waitingFor: [] });
       expect(joint.departmentIds).toEqual([d1, d2].sort());
       const [a2] = await visitsOf(o1.headers, p1.id);
       const [b2] = await visitsOf(o2.headers, p2.id);
@@ -379,10 +417,21 @@ describe.each(DATABASES)('plans and field work on $name', (dbc) => {
       expect((await call(o1.headers, 'GET', `/api/plans/${p1.id}`)).json().version).toBeGreaterThan(v1Before);
       expect((await call(o2.headers, 'GET', `/api/plans/${p2.id}`)).json().version).toBeGreaterThan(v2Before);
       expect(await auditActions(joint.jointVisitId)).toEqual(['plan.joint_accepted']);
+      const sides = await env.p.db
+        .selectFrom('audit_log')
+        .select(['actor_id', 'after'])
+        .where('action', '=', 'plan.joint_side_accepted')
+        .where(sql<boolean>`after->>'enterpriseId' = ${shared.id}`)
+        .orderBy('id')
+        .execute();
+      expect(sides.map((a) => [a.actor_id, (a.after as { departmentIds: string[] }).departmentIds])).toEqual([
+        [o1.id, [d1]],
+        [o2.id, [d2]],
+      ]);
       const told = await env.p.db
         .selectFrom('notifications')
         .select('kind')
-        .where('user_id', '=', o2.id)
+        .where('user_id', '=', o1.id)
         .where('kind', '=', 'plan.joint_accepted')
         .execute();
       expect(told).toHaveLength(1);
@@ -390,7 +439,10 @@ describe.each(DATABASES)('plans and field work on $name', (dbc) => {
       const after = (await call(o2.headers, 'GET', '/api/joint-proposals?year=2026')).json();
       expect(after.items.some((x: { enterpriseId: string }) => x.enterpriseId === shared.id)).toBe(false);
       expect(after.decisions[0]).toMatchObject({ status: 'accepted', enterpriseId: shared.id });
-      const twice = await call(o2.headers, 'POST', '/api/joint-proposals/accept', { visitIds: ids });
+      expect(after.decisions[0].accepted.map((x: { department: { id: string } }) => x.department.id).sort()).toEqual(
+        [d1, d2].sort(),
+      );
+      const twice = await call(county.headers, 'POST', '/api/joint-proposals/accept', { visitIds: ids });
       expect(twice.statusCode).toBe(409);
       // The joint visit moves as one.
       const moved = await call(o2.headers, 'PATCH', `/api/plan-visits/${b.id}`, {
@@ -438,6 +490,50 @@ describe.each(DATABASES)('plans and field work on $name', (dbc) => {
       expect(far.statusCode).toBe(409);
       expect(far.json().error.fields[0].message).toBe('joint.window');
       expect(p3.id).toBeTruthy();
+    });
+  });
+
+  describe('joint inspections: the county office accepts for the departments', () => {
+    it('merges at once, recording each department’s side as accepted on its behalf', async () => {
+      const d1 = await makeDepartment(env.p, ['hazardous_chemicals']);
+      const d2 = await makeDepartment(env.p, ['hazardous_chemicals']);
+      const o1 = await signIn(env, 'dept_officer', { departmentId: d1 });
+      const o2 = await signIn(env, 'dept_officer', { departmentId: d2 });
+      const shared = await enterprise([d1, d2]);
+      const body = { year: 2026, inspectors: 1, legalWorkdays: 4, otherEnforcementDays: 0, nonEnforcementDays: 0 };
+      const p1 = await generate(o1.headers, body);
+      const p2 = await generate(o2.headers, body);
+      const a = (await visitsOf(o1.headers, p1.id)).find((v) => v.enterpriseId === shared.id);
+      const b = (await visitsOf(o2.headers, p2.id)).find((v) => v.enterpriseId === shared.id);
+      if (!a || !b) throw new Error('visits');
+      // Department 1 has accepted the proposed date already; the county completes it for department 2.
+      const first = await call(o1.headers, 'POST', '/api/joint-proposals/accept', { visitIds: [a.id, b.id] });
+      expect(first.json()).toMatchObject({ status: 'pending', waitingFor: [d2] });
+      const merged = await call(county.headers, 'POST', '/api/joint-proposals/accept', { visitIds: [b.id, a.id] });
+      expect(merged.statusCode, merged.body).toBe(201);
+      expect(merged.json()).toMatchObject({ status: 'accepted', date: first.json().date });
+      const rows = await env.p.db
+        .selectFrom('joint_acceptances')
+        .select(['department_id', 'on_behalf', 'accepted_by_id', 'agreed_date'])
+        .where('visit_id', 'in', [a.id, b.id])
+        .orderBy('on_behalf')
+        .execute();
+      expect(rows).toEqual([
+        { department_id: d1, on_behalf: false, accepted_by_id: o1.id, agreed_date: first.json().date },
+        { department_id: d2, on_behalf: true, accepted_by_id: county.id, agreed_date: first.json().date },
+      ]);
+      // Both departments are told of the merge (the county is not a department).
+      for (const o of [o1, o2]) {
+        const told = await env.p.db
+          .selectFrom('notifications')
+          .select('id')
+          .where('user_id', '=', o.id)
+          .where('kind', '=', 'plan.joint_accepted')
+          .execute();
+        expect(told).toHaveLength(1);
+      }
+      const [a2] = (await visitsOf(o1.headers, p1.id)).filter((v) => v.id === a.id);
+      expect(a2?.jointVisitId).toBe(merged.json().jointVisitId);
     });
   });
 

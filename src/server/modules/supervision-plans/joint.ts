@@ -75,6 +75,15 @@ export async function listProposals(db: Executor, ctx: RequestCtx, year: number)
   const depts = await db.selectFrom('departments').select(['id', 'name_zh', 'name_en']).execute();
   const deptName = new Map(depts.map((d) => [d.id, d]));
   const dept = (id: string) => ({ id, name: deptName.get(id)?.name_zh ?? '', nameEn: deptName.get(id)?.name_en ?? '' });
+  const sides = await sidesOf(db, [...open.map((p) => p.key), ...decisions.map((d) => d.proposal_key)]);
+  const sidesView = (key: string) =>
+    (sides.get(key) ?? []).map((a) => ({
+      department: dept(a.department_id),
+      date: a.agreed_date,
+      onBehalf: a.on_behalf,
+      acceptedByName: a.accepted_by_name,
+      acceptedAt: a.accepted_at,
+    }));
   return {
     year,
     windowDays: s.jointWindowDays,
@@ -86,6 +95,10 @@ export async function listProposals(db: Executor, ctx: RequestCtx, year: number)
       proposedDate: p.proposedDate,
       departments: p.departmentIds.map(dept),
       visits: p.visits.map((v) => ({ ...v, department: dept(v.departmentId) })),
+      /** The departments that accepted so far, with the date they agreed to; the rest are awaited. */
+      accepted: sidesView(p.key),
+      agreedDate: sides.get(p.key)?.[0]?.agreed_date ?? null,
+      waitingFor: p.departmentIds.filter((d) => !(sides.get(p.key) ?? []).some((a) => a.department_id === d)).map(dept),
     })),
     decisions: decisions.map((d) => ({
       key: d.proposal_key,
@@ -95,6 +108,7 @@ export async function listProposals(db: Executor, ctx: RequestCtx, year: number)
       proposedDate: d.proposed_date,
       departments: d.department_ids.map(dept),
       jointVisitId: d.joint_visit_id,
+      accepted: sidesView(d.proposal_key),
       reason: d.reason,
       decidedByName: d.decided_by_name,
       decidedAt: d.decided_at,
@@ -188,10 +202,31 @@ async function lockGrouping(tx: Tx, ctx: RequestCtx, visitIds: string[]) {
   return { rows, key, proposedDate, settings: s, enterpriseId: first.enterprise_id, year: first.year };
 }
 
+/** The departments' recorded sides of proposals, by proposal key. */
+async function sidesOf(db: Executor, keys: string[]) {
+  const rows = keys.length
+    ? await db
+        .selectFrom('joint_acceptances')
+        .selectAll()
+        .where('proposal_key', 'in', keys)
+        .orderBy('accepted_at')
+        .orderBy('department_id')
+        .execute()
+    : [];
+  const out = new Map<string, typeof rows>();
+  for (const r of rows) out.set(r.proposal_key, [...(out.get(r.proposal_key) ?? []), r]);
+  return out;
+}
+
 /**
- * Accepts a proposal: one joint visit carrying every department, each department's visit moved to the agreed
- * date and linked to it (both plans change: an approved plan goes back to draft). Audited; the other departments
- * are told after commit.
+ * Accepts a proposal for a side. A department officer accepts for their own department only, with the date it
+ * agrees to (the proposed date unless given); once another department has accepted, the date is the one agreed
+ * and a different date is refused (409 naming it: decline instead). The county office, which coordinates the
+ * departments, accepts for every department that has not yet (recorded `onBehalf`). Every side is recorded and
+ * audited. When every department of the grouping has accepted, the visits merge: one joint visit carrying every
+ * department, each department's visit moved to the agreed date and linked to it (both plans change: an approved
+ * plan goes back to draft), the departments told after commit. Until then the answer is `pending`, with whom it
+ * waits for, and the departments still to accept are told.
  */
 export async function acceptProposal(
   p: Platform,
@@ -200,9 +235,88 @@ export async function acceptProposal(
 ) {
   const { result, stored } = await p.transaction(async (tx) => {
     const g = await lockGrouping(tx, ctx, input.visitIds);
-    const date = input.date ?? g.proposedDate;
-    checkVisitDate(date, g.year, g.settings);
     const departmentIds = g.rows.map((r) => r.department_id).sort();
+    const before = (await sidesOf(tx, [g.key])).get(g.key) ?? [];
+    const own = ownDepartment(ctx.actor);
+    if (own !== null && before.some((a) => a.department_id === own)) {
+      throw new AppError(409, 'DUPLICATE', 'Your department has already accepted this proposal');
+    }
+    const agreed = before[0]?.agreed_date ?? null;
+    const date = input.date ?? agreed ?? g.proposedDate;
+    if (agreed !== null && date !== agreed) {
+      throw new AppError(
+        409,
+        'CONFLICT',
+        `The other departments accepted the joint inspection on ${agreed}: accept that date, or decline`,
+        [{ path: 'date', message: 'joint.date_differs' }],
+        { agreedDate: agreed },
+      );
+    }
+    checkVisitDate(date, g.year, g.settings);
+    const sides = own === null ? departmentIds.filter((d) => !before.some((a) => a.department_id === d)) : [own];
+    await tx
+      .insertInto('joint_acceptances')
+      .values(
+        sides.map((d) => ({
+          proposal_key: g.key,
+          department_id: d,
+          visit_id: g.rows.find((r) => r.department_id === d)?.id ?? '',
+          agreed_date: date,
+          on_behalf: own === null,
+          accepted_by_id: ctx.actor.userId,
+          accepted_by_name: ctx.actor.displayName,
+          accepted_at: ctx.now,
+        })),
+      )
+      .execute();
+    await audit(tx, ctx, {
+      action: 'plan.joint_side_accepted',
+      entityType: 'joint_proposal',
+      entityId: null,
+      after: { key: g.key, enterpriseId: g.enterpriseId, date, departmentIds: sides, onBehalf: own === null },
+    });
+    const accepted = new Set([...before.map((a) => a.department_id), ...sides]);
+    const waitingFor = departmentIds.filter((d) => !accepted.has(d));
+    const ent = await tx.selectFrom('enterprises').select('name').where('id', '=', g.enterpriseId).executeTakeFirst();
+    const officersOf = async (depts: string[]) =>
+      depts.length
+        ? (
+            await tx
+              .selectFrom('users')
+              .select('id')
+              .where('role', '=', 'dept_officer')
+              .where('department_id', 'in', depts)
+              .where('disabled_at', 'is', null)
+              .where('id', '<>', ctx.actor.userId)
+              .execute()
+          ).map((u) => u.id)
+        : [];
+
+    if (waitingFor.length > 0) {
+      const stored = await p.notifier.store(
+        tx,
+        {
+          userIds: await officersOf(waitingFor),
+          kind: 'plan.joint_pending',
+          title: {
+            zh: `联合检查待确认：${ent?.name ?? ''}（${date}）`,
+            en: `Joint inspection to confirm: ${ent?.name ?? ''} (${date})`,
+          },
+          body: {
+            zh: `${ctx.actor.displayName} 已接受联合检查建议，待贵部门确认后合并为一次检查。`,
+            en: `${ctx.actor.displayName} accepted the joint-inspection proposal; it merges once your department accepts.`,
+          },
+          link: '/supervision/plans/joint',
+          dedupeKey: `joint-pending:${g.key}:${[...accepted].sort().join(',')}`,
+        },
+        ctx.now,
+      );
+      return {
+        result: { status: 'pending' as const, date, departmentIds, accepted: [...accepted].sort(), waitingFor },
+        stored,
+      };
+    }
+
     const joint = await tx
       .insertInto('joint_visits')
       .values({
@@ -243,28 +357,18 @@ export async function acceptProposal(
       before: g.rows.map((r) => ({ visitId: r.id, departmentId: r.department_id, plannedDate: r.planned_date })),
       after: { enterpriseId: g.enterpriseId, date, departmentIds, plans: [...new Set(g.rows.map((r) => r.plan_id))] },
     });
-    const ent = await tx.selectFrom('enterprises').select('name').where('id', '=', g.enterpriseId).executeTakeFirst();
-    const others = departmentIds.filter((d) => d !== ctx.actor.departmentId);
-    const users = await tx
-      .selectFrom('users')
-      .select('id')
-      .where('role', '=', 'dept_officer')
-      .where('department_id', 'in', others.length ? others : [''])
-      .where('disabled_at', 'is', null)
-      .where('id', '<>', ctx.actor.userId)
-      .execute();
     const stored = await p.notifier.store(
       tx,
       {
-        userIds: users.map((u) => u.id),
+        userIds: await officersOf(departmentIds.filter((d) => d !== ctx.actor.departmentId)),
         kind: 'plan.joint_accepted',
         title: {
           zh: `联合检查：${ent?.name ?? ''} 定于 ${date}`,
           en: `Joint inspection: ${ent?.name ?? ''} on ${date}`,
         },
         body: {
-          zh: `${ctx.actor.displayName} 接受了联合检查建议，各部门计划中的检查已合并为一次。`,
-          en: `${ctx.actor.displayName} accepted the joint-inspection proposal; each department's planned visit is merged into one.`,
+          zh: '各部门均已接受联合检查建议，计划中的检查已合并为一次。',
+          en: "Every department accepted the joint-inspection proposal; each department's planned visit is merged into one.",
         },
         link: '/supervision/plans/joint',
         entityType: 'joint_visit',
@@ -273,7 +377,18 @@ export async function acceptProposal(
       },
       ctx.now,
     );
-    return { result: { jointVisitId: joint.id, date, departmentIds, visitIds: g.rows.map((r) => r.id) }, stored };
+    return {
+      result: {
+        status: 'accepted' as const,
+        jointVisitId: joint.id,
+        date,
+        departmentIds,
+        accepted: departmentIds,
+        waitingFor: [] as string[],
+        visitIds: g.rows.map((r) => r.id),
+      },
+      stored,
+    };
   });
   p.notifier.deliver(stored);
   return result;

@@ -951,6 +951,18 @@ export interface PlanVisitsTable {
   version: Generated<number>;
 }
 
+/** One department's acceptance of a joint-inspection proposal (migration 0014). */
+export interface JointAcceptancesTable {
+  proposal_key: string;
+  department_id: string;
+  visit_id: string;
+  agreed_date: string;
+  on_behalf: ColumnType<boolean, boolean | undefined, boolean>;
+  accepted_by_id: string | null;
+  accepted_by_name: string;
+  accepted_at: Timestamp;
+}
+
 export interface JointVisitsTable {
   id: Generated<string>;
   enterprise_id: string;
@@ -1065,6 +1077,7 @@ export interface DB {
   inspection_plans: InspectionPlansTable;
   plan_visits: PlanVisitsTable;
   joint_visits: JointVisitsTable;
+  joint_acceptances: JointAcceptancesTable;
   joint_decisions: JointDecisionsTable;
   field_inspections: FieldInspectionsTable;
   safety_meetings: SafetyMeetingsTable;

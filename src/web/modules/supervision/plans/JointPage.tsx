@@ -22,12 +22,13 @@ import { useLang, useT } from '../../../app/i18n';
 import { errorMessage } from '../../../shared/errors';
 import { formatDateTime } from '../../../shared/format';
 import { useIsPhone } from '../../../shared/hooks';
-import { useCan } from '../../auth/api';
+import { useCan, useMe } from '../../auth/api';
 import {
   currentYear,
   type DeptRef,
   type JointDecision,
   type JointProposal,
+  type JointSide,
   planApi,
   useJoint,
   usePlanMutation,
@@ -54,6 +55,13 @@ export default function JointPage() {
       : planApi.decline(ids, v.reason ?? '');
   });
   const dept = (d: DeptRef) => (lang === 'en' ? d.nameEn : d.name);
+  const me = useMe();
+  const ownDepartment = me.data?.user.department?.id ?? null;
+  const side = (a: JointSide) =>
+    t(a.onBehalf ? 'supervision.plans.joint.sideOnBehalf' : 'supervision.plans.joint.sideAccepted', {
+      dept: dept(a.department),
+      date: a.date,
+    });
   return (
     <>
       <h1 className="fx-page-title">{t('supervision.plans.joint.title')}</h1>
@@ -93,8 +101,12 @@ export default function JointPage() {
                               key="accept"
                               type="link"
                               data-testid="joint-accept"
+                              // A department accepts once; the county office accepts for those still awaited.
+                              disabled={
+                                ownDepartment !== null && p.accepted.some((a) => a.department.id === ownDepartment)
+                              }
                               onClick={() => {
-                                form.setFieldsValue({ date: dayjs(p.proposedDate) });
+                                form.setFieldsValue({ date: dayjs(p.agreedDate ?? p.proposedDate) });
                                 setDialog({ kind: 'accept', proposal: p });
                               }}
                             >
@@ -126,6 +138,16 @@ export default function JointPage() {
                           {t('supervision.plans.joint.plannedDates')} {v.date}
                         </span>
                       ))}
+                      {p.accepted.map((a) => (
+                        <Tag color="green" key={a.department.id} data-testid="joint-side">
+                          {side(a)}
+                        </Tag>
+                      ))}
+                      {p.accepted.length > 0 && p.waitingFor.length > 0 && (
+                        <small data-testid="joint-waiting">
+                          {t('supervision.plans.joint.waitingFor', { names: p.waitingFor.map(dept).join('、') })}
+                        </small>
+                      )}
                     </Space>
                   </Card>
                 </Col>
@@ -153,6 +175,9 @@ export default function JointPage() {
                         {t(`supervision.plans.joint.decision.${d.status}`)}
                       </Tag>
                       {d.reason && <small>{d.reason}</small>}
+                      {d.accepted.map((a) => (
+                        <small key={a.department.id}>{side(a)}</small>
+                      ))}
                     </Space>
                   ),
                 },
@@ -180,10 +205,15 @@ export default function JointPage() {
           layout="vertical"
           onFinish={(v) =>
             decide.mutate(v, {
-              onSuccess: () => {
+              onSuccess: (r) => {
+                const pending = r !== null && 'status' in r && r.status === 'pending';
                 message.success(
                   t(
-                    dialog?.kind === 'accept' ? 'supervision.plans.joint.accepted' : 'supervision.plans.joint.declined',
+                    dialog?.kind !== 'accept'
+                      ? 'supervision.plans.joint.declined'
+                      : pending
+                        ? 'supervision.plans.joint.acceptedPending'
+                        : 'supervision.plans.joint.accepted',
                   ),
                 );
                 setDialog(null);
@@ -193,8 +223,18 @@ export default function JointPage() {
           }
         >
           {dialog?.kind === 'accept' ? (
-            <Form.Item name="date" label={t('supervision.plans.joint.proposedDate')} rules={[{ required: true }]}>
+            <Form.Item
+              name="date"
+              label={t('supervision.plans.joint.proposedDate')}
+              rules={[{ required: true }]}
+              extra={
+                dialog.proposal.agreedDate
+                  ? t('supervision.plans.joint.agreedDate', { date: dialog.proposal.agreedDate })
+                  : undefined
+              }
+            >
               <DatePicker
+                disabled={dialog.proposal.agreedDate !== null}
                 style={{ width: '100%' }}
                 inputReadOnly
                 disabledDate={(d) => d.year() !== year || d.day() === 0 || d.day() === 6}

@@ -89,6 +89,16 @@ export interface PlanVisit {
   version: number;
 }
 
+/** One department's acceptance of a joint proposal. */
+export interface JointSide {
+  department: DeptRef;
+  date: string;
+  /** Accepted by the county office for the department. */
+  onBehalf: boolean;
+  acceptedByName: string;
+  acceptedAt: string;
+}
+
 export interface JointProposal {
   key: string;
   enterpriseId: string;
@@ -97,6 +107,10 @@ export interface JointProposal {
   proposedDate: string;
   departments: DeptRef[];
   visits: { id: string; departmentId: string; date: string; department: DeptRef }[];
+  accepted: JointSide[];
+  /** The date the departments that accepted agreed to; later acceptances take it. */
+  agreedDate: string | null;
+  waitingFor: DeptRef[];
 }
 
 export interface JointDecision {
@@ -106,6 +120,7 @@ export interface JointDecision {
   status: 'accepted' | 'declined';
   proposedDate: string;
   departments: DeptRef[];
+  accepted: JointSide[];
   reason: string | null;
   decidedByName: string;
   decidedAt: string;
@@ -153,10 +168,10 @@ export const planApi = {
     api<PlanVisit>(`/api/plan-visits/${encodeURIComponent(id)}/cancel`, { method: 'POST', body }),
   joint: (year: number) => api<JointList>('/api/joint-proposals', { query: { year } }),
   accept: (visitIds: string[], date?: string) =>
-    api<{ jointVisitId: string; date: string }>('/api/joint-proposals/accept', {
-      method: 'POST',
-      body: { visitIds, ...(date ? { date } : {}) },
-    }),
+    api<{ status: 'pending' | 'accepted'; jointVisitId?: string; date: string; waitingFor: string[] }>(
+      '/api/joint-proposals/accept',
+      { method: 'POST', body: { visitIds, ...(date ? { date } : {}) } },
+    ),
   decline: (visitIds: string[], reason: string) =>
     api<{ key: string }>('/api/joint-proposals/decline', { method: 'POST', body: { visitIds, reason } }),
   settings: () => api<PlanSettings>('/api/plan-settings'),

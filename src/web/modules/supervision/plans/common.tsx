@@ -16,6 +16,7 @@ export function planError(err: unknown, t: TFn): string {
     if (field === 'plan.date_not_workday') return t('supervision.plans.errors.date_not_workday');
     if (field === 'plan.date_outside_year') return t('supervision.plans.errors.date_outside_year');
     if (err.extra.rule === 'capacity') return t('supervision.plans.errors.capacity');
+    if (field === 'joint.date_differs') return t('supervision.plans.joint.dateDiffers');
   }
   return errorMessage(err);
 }
