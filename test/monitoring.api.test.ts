@@ -342,6 +342,12 @@ describe.each(DATABASES)('monitoring API on $name', (dbc) => {
         ).json().items as { id: string; enterpriseId: string; lastSeenAt: string | null; status: string }[];
       // The department officer supervises A's sector: he sees A's gateways (read only).
       const before = (await list()).find((x) => x.id === g.id);
+      const answer = await env.app.inject({ url: '/api/gateways', headers: w.users.enterprise_admin.headers });
+      expect(answer.json().connection).toMatchObject({
+        topicPrefix: 'fangxian/v1/readings/',
+        qos: 1,
+        httpPath: '/api/ingest/readings',
+      });
       expect(before).toMatchObject({ enterpriseId: w.entA.id, lastSeenAt: null, status: 'active' });
       expect((await ingest(env.app, g.token, [{ point: pt.code, ts: t(), value: 20.8 }])).statusCode).toBe(202);
       const seen = await eventually(async () => (await list()).find((x) => x.id === g.id && x.lastSeenAt));

@@ -26,6 +26,9 @@ const AlarmDetailPage = lazy(() => import('../modules/monitoring/pages/AlarmDeta
 const EnterpriseMonitoringPage = lazy(() => import('../modules/monitoring/pages/EnterpriseMonitoringPage'));
 const PointPage = lazy(() => import('../modules/monitoring/pages/PointPage'));
 const QualityPage = lazy(() => import('../modules/monitoring/pages/QualityPage'));
+const GatewaysPage = lazy(() => import('../modules/monitoring/pages/GatewaysPage'));
+const PointsPage = lazy(() => import('../modules/monitoring/pages/PointsPage'));
+const PointFormPage = lazy(() => import('../modules/monitoring/pages/PointFormPage'));
 const HazardListPage = lazy(() => import('../modules/hazards/pages/HazardListPage'));
 const HazardKanbanPage = lazy(() => import('../modules/hazards/pages/HazardKanbanPage'));
 const HazardNewPage = lazy(() => import('../modules/hazards/pages/HazardNewPage'));
@@ -84,7 +87,11 @@ export const router = createBrowserRouter([
           { path: 'monitoring/alarms', element: page(AlarmsPage, 'monitoring.read') },
           { path: 'monitoring/alarms/:id', element: page(AlarmDetailPage, 'monitoring.read') },
           { path: 'monitoring/enterprises/:id', element: page(EnterpriseMonitoringPage, 'monitoring.read') },
+          { path: 'monitoring/points', element: page(PointsPage, 'monitoring.read') },
+          { path: 'monitoring/points/new', element: page(PointFormPage, 'monitoring.manage') },
+          { path: 'monitoring/points/:id/edit', element: page(PointFormPage, 'monitoring.manage') },
           { path: 'monitoring/points/:id', element: page(PointPage, 'monitoring.read') },
+          { path: 'monitoring/gateways', element: page(GatewaysPage, 'monitoring.read') },
           { path: 'monitoring/quality', element: page(QualityPage, 'monitoring.read') },
           { path: 'hazards', element: page(HazardListPage, 'hazard.read') },
           { path: 'hazards/kanban', element: page(HazardKanbanPage, 'hazard.read') },

@@ -27,6 +27,7 @@ import { createGateway, presentGateway, revokeGateway, scopedGateways } from './
 import { alarmHazardDetailsSchema, hazardBridgeFor } from './hazard-bridge.js';
 import { registerIngestRoutes } from './ingest/ingest.routes.js';
 import { existingPipeline } from './ingest/pipeline.js';
+import { READINGS_TOPIC_PREFIX } from './monitoring.config.js';
 import {
   MONITORING_DEFAULTS,
   monitoringSettingsSchema,
@@ -48,6 +49,22 @@ const regionCode = z
 
 function regionFilter(code: string) {
   return sql<boolean>`enterprises.region_path like (select replace(replace(path, '_', '\\_'), '%', '\\%') || '%' from regions where code = ${code})`;
+}
+
+/**
+ * How a gateway reaches the platform, for the registration screen: the readings topic prefix and, with the
+ * embedded broker, its port. With an external broker (MQTT_URL) its public address is the operator's to tell:
+ * the URL the platform subscribes with may be an internal one and carries the platform's own credentials.
+ */
+function gatewayConnection(p: Platform) {
+  const external = Boolean(p.config.MQTT_URL);
+  return {
+    topicPrefix: READINGS_TOPIC_PREFIX,
+    qos: 1 as const,
+    externalBroker: external,
+    mqttPort: external ? null : p.config.MQTT_PORT,
+    httpPath: '/api/ingest/readings',
+  };
 }
 
 export function monitoringRoutes(app: FastifyInstance, p: Platform) {
@@ -101,7 +118,7 @@ export function monitoringRoutes(app: FastifyInstance, p: Platform) {
         q = q.where('monitoring_gateways.enterprise_id', '=', req.query.enterpriseId);
       }
       const rows = await q.orderBy('monitoring_gateways.created_at', 'desc').limit(500).execute();
-      return { items: rows.map(presentGateway) };
+      return { items: rows.map(presentGateway), connection: gatewayConnection(p) };
     },
   );
 

@@ -4,9 +4,13 @@ import type {
   AlarmStatus,
   AlarmUserAction,
   MonitorKind,
+  PointCreate,
+  PointUpdate,
   Severity,
   SeverityColour,
+  ThresholdOverrides,
   Thresholds,
+  ThresholdTemplate,
   WarningLevel,
 } from '../../../core/monitoring';
 import { api, type Page } from '../../shared/api';
@@ -68,7 +72,13 @@ export interface MonitoringPoint {
   intervalSeconds: number;
   template: string | null;
   templateUncertain: boolean;
+  /** The point's own overrides (a number replaces the template's, null removes it). */
+  thresholds: ThresholdOverrides;
   effectiveThresholds: Thresholds | null;
+  flatlineSeconds: number | null;
+  flatlineTolerance: number | null;
+  rateWindowSeconds: number | null;
+  severities: Partial<Record<AlarmRule, Severity>>;
   active: boolean;
   version: number;
   status: PointStatus | null;
@@ -202,6 +212,33 @@ export interface AlarmActionBody {
   reason?: string;
 }
 
+export interface Gateway {
+  id: string;
+  enterpriseId: string;
+  name: string;
+  /** The token's last four characters (`…a1b2`): the token itself is shown once, at registration. */
+  tokenHint: string;
+  createdAt: string;
+  revokedAt: string | null;
+  lastSeenAt: string | null;
+  status: 'active' | 'revoked';
+  version: number;
+}
+
+/** How gateways reach the platform (server `gatewayConnection`). */
+export interface GatewayConnection {
+  topicPrefix: string;
+  qos: 1;
+  externalBroker: boolean;
+  mqttPort: number | null;
+  httpPath: string;
+}
+
+export interface TemplatesAnswer {
+  items: ThresholdTemplate[];
+  rules: { rule: AlarmRule; severity: Severity; tampering: boolean; nameZh: string; nameEn: string }[];
+}
+
 export const MONITORING_KEYS = {
   all: ['monitoring'] as const,
   overview: ['monitoring', 'overview'] as const,
@@ -213,6 +250,9 @@ export const MONITORING_KEYS = {
   series: (id: string, from: string, to: string, step: Step | 'auto') =>
     ['monitoring', 'series', id, from, to, step] as const,
   quality: ['monitoring', 'quality'] as const,
+  gateways: (enterpriseId: string) => ['monitoring', 'gateways', enterpriseId] as const,
+  managedPoints: (enterpriseId: string) => ['monitoring', 'managedPoints', enterpriseId] as const,
+  templates: ['monitoring', 'templates'] as const,
   deadLetters: (page: number, enterpriseId?: string) => ['monitoring', 'deadLetters', page, enterpriseId] as const,
 };
 
@@ -249,7 +289,24 @@ export const monitoringApi = {
   quality: () => api<Quality>('/api/monitoring/quality'),
   deadLetters: (page: number, enterpriseId?: string) =>
     api<Page<DeadLetter>>('/api/monitoring/dead-letters', { query: { page, pageSize: 20, enterpriseId } }),
+  templates: () => api<TemplatesAnswer>('/api/threshold-templates'),
+  gateways: (enterpriseId: string) =>
+    api<{ items: Gateway[]; connection: GatewayConnection }>('/api/gateways', { query: { enterpriseId } }),
+  createGateway: (enterpriseId: string, name: string) =>
+    api<Gateway & { token: string }>('/api/gateways', { method: 'POST', body: { enterpriseId, name } }),
+  revokeGateway: (id: string) => api<Gateway>(`/api/gateways/${encodeURIComponent(id)}/revoke`, { method: 'POST' }),
+  /** Every point of the enterprise, switched-off ones included (the management list). */
+  managedPoints: (enterpriseId: string) =>
+    api<Page<MonitoringPoint>>('/api/points', { query: { enterpriseId, pageSize: 200 } }),
+  createPoint: (body: PointCreate) => api<MonitoringPoint>('/api/points', { method: 'POST', body }),
+  updatePoint: (id: string, body: PointUpdate) =>
+    api<MonitoringPoint>(`/api/points/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
 };
+
+/** The templates change only with a release: fetched once per session. */
+export function useTemplates() {
+  return useQuery({ queryKey: MONITORING_KEYS.templates, queryFn: monitoringApi.templates, staleTime: Infinity });
+}
 
 /** Live screens also poll slowly: SSE brings alarms at once, the poll catches online/offline changes. */
 const LIVE_POLL_MS = 15_000;

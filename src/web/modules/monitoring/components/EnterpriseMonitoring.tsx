@@ -8,6 +8,7 @@ import { useIsPhone } from '../../../shared/hooks';
 import { type MonitoringPoint, useAlarms, useEnterprisePoints, useSparklines } from '../api';
 import { type AlarmLiveEvent, useMonitoringLive } from '../useMonitoringLive';
 import { AlarmList } from './AlarmList';
+import { AlarmSoundControl, useAlarmSound } from './AlarmSound';
 import { LiveBadge } from './LiveBadge';
 import { Sparkline } from './Sparkline';
 import { formatValue, StateDot, stateHex } from './tags';
@@ -32,14 +33,16 @@ export function EnterpriseMonitoring({ enterpriseId }: { enterpriseId: string })
   const sparks = useSparklines(enterpriseId);
   const alarms = useAlarms({ enterpriseId, status: ['active', 'cleared'], page: 1, pageSize: 100 });
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
+  const sound = useAlarmSound();
+  const { announce } = sound;
   const connected = useMonitoringLive(
     useCallback(
       (e: AlarmLiveEvent) => {
-        if (e.alarm.enterpriseId === enterpriseId && (e.event === 'raise' || e.event === 'return')) {
-          setFresh((s) => new Set([...s, e.alarm.id]));
-        }
+        if (e.alarm.enterpriseId !== enterpriseId) return;
+        if (e.event === 'raise' || e.event === 'return') setFresh((s) => new Set([...s, e.alarm.id]));
+        announce(e);
       },
-      [enterpriseId],
+      [enterpriseId, announce],
     ),
   );
 
@@ -106,7 +109,8 @@ export function EnterpriseMonitoring({ enterpriseId }: { enterpriseId: string })
   const error = points.error ?? alarms.error;
   return (
     <div data-testid="enterprise-monitoring">
-      <div style={{ display: 'flex', justifyContent: 'flex-end', marginBottom: 8 }}>
+      <div className="fx-mon-bar" style={{ marginBottom: 8 }}>
+        <AlarmSoundControl sound={sound} />
         <LiveBadge connected={connected} />
       </div>
       {error && <Alert type="error" showIcon title={errorMessage(error)} style={{ marginBottom: 12 }} />}

@@ -7,6 +7,7 @@ import { useIsPhone } from '../../../shared/hooks';
 import { useMe } from '../../auth/api';
 import { type OverviewItem, useAlarms, useOverview } from '../api';
 import { AlarmList } from '../components/AlarmList';
+import { AlarmSoundControl, useAlarmSound } from '../components/AlarmSound';
 import { LiveBadge } from '../components/LiveBadge';
 import { MonitoringMap } from '../components/MonitoringMap';
 import { StateDot, stateHex } from '../components/tags';
@@ -26,10 +27,16 @@ export default function MonitoringOverviewPage() {
   const overview = useOverview();
   const feed = useAlarms(FEED);
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
-  const onAlarm = useCallback((e: AlarmLiveEvent) => {
-    if (e.event !== 'raise' && e.event !== 'return') return;
-    setFresh((s) => new Set([...s, e.alarm.id]));
-  }, []);
+  const sound = useAlarmSound();
+  const { announce } = sound;
+  const onAlarm = useCallback(
+    (e: AlarmLiveEvent) => {
+      announce(e);
+      if (e.event !== 'raise' && e.event !== 'return') return;
+      setFresh((s) => new Set([...s, e.alarm.id]));
+    },
+    [announce],
+  );
   const connected = useMonitoringLive(onAlarm);
 
   if (overview.isPending) {
@@ -57,7 +64,10 @@ export default function MonitoringOverviewPage() {
         <h1 className="fx-page-title fx-grow" style={{ marginBottom: 0 }}>
           {t('monitoring.overview.title')}
         </h1>
-        <LiveBadge connected={connected} asOf={overview.data.asOf} />
+        <span className="fx-mon-bar">
+          <AlarmSoundControl sound={sound} />
+          <LiveBadge connected={connected} asOf={overview.data.asOf} />
+        </span>
       </div>
       <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
         {cards.map((c) => (

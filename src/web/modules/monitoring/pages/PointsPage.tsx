@@ -1,0 +1,140 @@
+import { EditOutlined, LineChartOutlined, PlusOutlined } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Button, Card, Empty, List, Space, Table, Tag, Typography } from 'antd';
+import type { HTMLAttributes } from 'react';
+import { Link } from 'react-router';
+import type { Thresholds } from '../../../../core/monitoring';
+import { pickLang, type TFn, useLang, useT } from '../../../app/i18n';
+import { errorMessage } from '../../../shared/errors';
+import { useIsPhone } from '../../../shared/hooks';
+import { useCan } from '../../auth/api';
+import { MONITORING_KEYS, type MonitoringPoint, monitoringApi, useTemplates } from '../api';
+import { SetupEnterpriseBar, useSetupEnterprise } from '../components/SetupEnterprise';
+
+const SUMMARY_KEYS = ['lowLow', 'low', 'high', 'highHigh', 'powerCut', 'restore'] as const;
+
+/** "高报 1 · 断电 1.5 · 复电 1": the level thresholds in force. */
+export function thresholdSummary(t: TFn, th: Thresholds | null, unit: string): string {
+  if (!th) return '—';
+  const parts = SUMMARY_KEYS.filter((k) => typeof th[k] === 'number').map(
+    (k) => `${t(`monitoring.threshold.${k}`)} ${th[k]}`,
+  );
+  return parts.length ? `${parts.join(' · ')} ${unit}` : '—';
+}
+
+/** The points of an enterprise as configured: template, thresholds in force, interval; create and edit. */
+export default function PointsPage() {
+  const t = useT();
+  const lang = useLang();
+  const can = useCan();
+  const phone = useIsPhone();
+  const setup = useSetupEnterprise();
+  const enterpriseId = setup.enterpriseId;
+  const templates = useTemplates();
+  const list = useQuery({
+    queryKey: MONITORING_KEYS.managedPoints(enterpriseId ?? ''),
+    queryFn: () => monitoringApi.managedPoints(enterpriseId ?? ''),
+    enabled: Boolean(enterpriseId),
+  });
+  const manage = can('monitoring.manage');
+  const templateName = (key: string | null) => {
+    if (!key) return t('monitoring.points.noTemplate');
+    const tpl = templates.data?.items.find((x) => x.key === key);
+    return tpl ? pickLang(lang, tpl.nameZh, tpl.nameEn) : key;
+  };
+  const actions = (p: MonitoringPoint) => (
+    <Space size={4}>
+      {manage && (
+        <Link to={`/monitoring/points/${p.id}/edit`} data-testid={`point-edit-${p.code}`}>
+          <Button size="small" icon={<EditOutlined />}>
+            {t('monitoring.points.edit')}
+          </Button>
+        </Link>
+      )}
+      <Link to={`/monitoring/points/${p.id}`}>
+        <Button size="small" icon={<LineChartOutlined />} aria-label={t('monitoring.points.chart')} />
+      </Link>
+    </Space>
+  );
+  const name = (p: MonitoringPoint) => (
+    <>
+      <Typography.Text strong>{p.name}</Typography.Text>{' '}
+      {!p.active && <Tag data-testid={`point-inactive-${p.code}`}>{t('monitoring.points.inactive')}</Tag>}
+      <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+        {p.code} · {t(`monitoring.kind.${p.kind}`)}
+      </Typography.Text>
+    </>
+  );
+  const items = list.data?.items ?? [];
+  return (
+    <>
+      <div className="fx-toolbar">
+        <h1 className="fx-page-title fx-grow" style={{ marginBottom: 0 }}>
+          {t('monitoring.points.title')}
+        </h1>
+        {manage && enterpriseId && (
+          <Link to={`/monitoring/points/new?enterpriseId=${enterpriseId}`}>
+            <Button type="primary" icon={<PlusOutlined />} data-testid="point-new">
+              {t('monitoring.points.new')}
+            </Button>
+          </Link>
+        )}
+      </div>
+      <SetupEnterpriseBar setup={setup} />
+      {!enterpriseId ? (
+        <Card>
+          <Empty description={t('monitoring.setup.pickEnterpriseHint')} />
+        </Card>
+      ) : (
+        <Card size="small">
+          {list.error && <Alert type="error" showIcon title={errorMessage(list.error)} style={{ marginBottom: 12 }} />}
+          {phone ? (
+            <List
+              data-testid="managed-points"
+              loading={list.isPending}
+              dataSource={items}
+              locale={{ emptyText: <Empty description={t('monitoring.points.empty')} /> }}
+              renderItem={(p) => (
+                <List.Item key={p.id} data-testid={`managed-point-${p.code}`} extra={actions(p)}>
+                  <div style={{ minWidth: 0 }}>
+                    {name(p)}
+                    <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+                      {thresholdSummary(t, p.effectiveThresholds, p.unit)}
+                    </Typography.Text>
+                  </div>
+                </List.Item>
+              )}
+            />
+          ) : (
+            <Table<MonitoringPoint>
+              size="small"
+              rowKey="id"
+              data-testid="managed-points"
+              loading={list.isPending}
+              dataSource={items}
+              pagination={false}
+              locale={{ emptyText: <Empty description={t('monitoring.points.empty')} /> }}
+              onRow={(p) => ({ 'data-testid': `managed-point-${p.code}` }) as HTMLAttributes<HTMLElement>}
+              columns={[
+                { title: t('monitoring.enterprise.points'), key: 'name', render: (_, p) => name(p) },
+                { title: t('monitoring.points.template'), key: 'template', render: (_, p) => templateName(p.template) },
+                {
+                  title: t('monitoring.points.thresholds'),
+                  key: 'thresholds',
+                  render: (_, p) => thresholdSummary(t, p.effectiveThresholds, p.unit),
+                },
+                {
+                  title: t('monitoring.points.interval'),
+                  key: 'interval',
+                  align: 'right',
+                  render: (_, p) => `${p.intervalSeconds} s`,
+                },
+                { title: t('common.actions'), key: 'actions', render: (_, p) => actions(p) },
+              ]}
+            />
+          )}
+        </Card>
+      )}
+    </>
+  );
+}
