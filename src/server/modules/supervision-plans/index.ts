@@ -1,6 +1,7 @@
 import type { Platform } from '../../platform/platform.js';
 import { canSeeFieldInspection } from './field.js';
 
+export { seedPlansDemo } from './demo.js';
 export { fieldReminderJob } from './field.js';
 export { createPlan } from './plans.service.js';
 export { type CompletedInspection, recordInspectionInPlans } from './progress.js';

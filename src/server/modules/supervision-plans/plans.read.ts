@@ -30,6 +30,7 @@ function presentPlanRow(p: PlanRow, dept: { name_zh: string; name_en: string } |
     createdAt: p.created_at,
     updatedAt: p.updated_at,
     version: p.version,
+    isDemo: p.is_demo,
   };
 }
 

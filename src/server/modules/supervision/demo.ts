@@ -1,11 +1,13 @@
 /**
  * Demo data for the supervision pages: every demo enterprise assessed, one completed inspection of the home coal
- * mine (a finding that became a hazard, signatures), one inspection under way and one routine inspection planned.
+ * mine (a finding that became a hazard, signatures), one routine inspection planned, and the emergency bureau's
+ * yearly plan (approved, its past visits done).
  */
 import { addDays, localDate } from '../../../core/hazards/index.js';
 import { dishonestyTerm } from '../../../core/supervision/index.js';
 import type { Actor } from '../../platform/authz/actor.js';
 import type { Platform } from '../../platform/platform.js';
+import { seedPlansDemo } from '../supervision-plans/index.js';
 import { recomputeCredit } from './credit.js';
 import { actOnInspection, answerItems, checklistOf, scheduleInspection } from './inspections.service.js';
 
@@ -134,5 +136,8 @@ export async function seedSupervisionDemo(p: Platform, homeEnterpriseId: string)
       .execute();
   }
   for (const e of ents) await p.transaction((tx) => recomputeCredit(tx, e.id, 'initial', now));
-  return { inspections: 2, assessed: ents.length };
+
+  // 4. The emergency bureau's yearly plan, generated from the tiers just assessed, approved.
+  const plans = await seedPlansDemo(p, actor);
+  return { inspections: 2, assessed: ents.length, ...plans };
 }

@@ -930,6 +930,8 @@ export interface InspectionPlansTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   version: Generated<number>;
+  /** A plan of the demo county (migration 0014). */
+  is_demo: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface PlanVisitsTable {

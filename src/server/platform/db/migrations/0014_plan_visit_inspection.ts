@@ -8,6 +8,7 @@ import type { Migration } from '../migrate.js';
  * - Each department's side of a joint-inspection proposal (`joint_acceptances`): a department accepts for itself
  *   (the date it agrees to, who, when); the visits merge once every department has accepted. The county office,
  *   which coordinates the departments, may accept for them (`on_behalf`).
+ * And `inspection_plans.is_demo`, as on the other demo records (the demo county's plan).
  */
 export const m0014: Migration = {
   name: '0014_plan_visit_inspection',
@@ -25,5 +26,6 @@ export const m0014: Migration = {
       accepted_at timestamptz not null,
       primary key (proposal_key, department_id)
     )`,
+    `alter table inspection_plans add column is_demo boolean not null default false`,
   ],
 };

@@ -303,6 +303,7 @@ export default function PlanDetailPage() {
     <>
       <h1 className="fx-page-title">
         {lang === 'en' ? p.departmentNameEn : p.departmentName} · {p.year} <StatusTag status={p.status} />
+        {p.isDemo && <Tag color="gold">{t('common.demo')}</Tag>}
       </h1>
       <div className="fx-toolbar">
         <Link to="/supervision/plans">{t('common.back')}</Link>

@@ -167,7 +167,12 @@ function PlanCards({ data }: { data: PlanList }) {
               size="small"
               hoverable
               title={lang === 'en' ? p.departmentNameEn : p.departmentName}
-              extra={<StatusTag status={p.status} />}
+              extra={
+                <>
+                  {p.isDemo && <Tag color="gold">{t('common.demo')}</Tag>}
+                  <StatusTag status={p.status} />
+                </>
+              }
             >
               <Space direction="vertical" style={{ width: '100%' }} size={4}>
                 <span>

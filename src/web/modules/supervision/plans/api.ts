@@ -24,6 +24,8 @@ export interface PlanSummary {
   approvedAt: string | null;
   approvedByName: string | null;
   version: number;
+  /** A record of the demo county. */
+  isDemo: boolean;
   planned: number;
   done: number;
 }
