@@ -5,6 +5,7 @@ import { useT } from '../../../app/i18n';
 import { errorMessage } from '../../../shared/errors';
 import { formatDateTime } from '../../../shared/format';
 import { useIsPhone } from '../../../shared/hooks';
+import { useCan } from '../../auth/api';
 import { type MonitoringPoint, useAlarms, useEnterprisePoints, useSparklines } from '../api';
 import { type AlarmLiveEvent, useMonitoringLive } from '../useMonitoringLive';
 import { AlarmList } from './AlarmList';
@@ -29,6 +30,7 @@ function pointState(p: MonitoringPoint): PointState {
 export function EnterpriseMonitoring({ enterpriseId }: { enterpriseId: string }) {
   const t = useT();
   const phone = useIsPhone();
+  const can = useCan();
   const points = useEnterprisePoints(enterpriseId);
   const sparks = useSparklines(enterpriseId);
   const alarms = useAlarms({ enterpriseId, status: ['active', 'cleared'], page: 1, pageSize: 100 });
@@ -110,6 +112,16 @@ export function EnterpriseMonitoring({ enterpriseId }: { enterpriseId: string })
   return (
     <div data-testid="enterprise-monitoring">
       <div className="fx-mon-bar" style={{ marginBottom: 8 }}>
+        {can('monitoring.manage') && (
+          <>
+            <Link to={`/monitoring/points?enterpriseId=${enterpriseId}`} data-testid="mon-setup-points">
+              {t('monitoring.menu.points')}
+            </Link>
+            <Link to={`/monitoring/gateways?enterpriseId=${enterpriseId}`} data-testid="mon-setup-gateways">
+              {t('monitoring.menu.gateways')}
+            </Link>
+          </>
+        )}
         <AlarmSoundControl sound={sound} />
         <LiveBadge connected={connected} />
       </div>

@@ -92,7 +92,11 @@ export default function PointFormPage() {
   const presetEnterprise = me?.user.enterprise?.id ?? params.get('enterpriseId') ?? undefined;
 
   useEffect(() => {
-    if (point.data) form.setFieldsValue(formFromPoint(point.data));
+    // Reset first: after a 409 the reloaded point must not keep inputs the stale form had and the point lacks.
+    if (point.data) {
+      form.resetFields();
+      form.setFieldsValue(formFromPoint(point.data));
+    }
   }, [point.data, form]);
 
   const templateKey = Form.useWatch('template', form) ?? '';
