@@ -6,7 +6,7 @@
  * stored figures answers exactly what the live queries answer (forced by a filter that selects every source).
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HAZARD_SOURCES } from '../src/core/hazards/index.js';
 import { DATABASES, login, makeEnterprise, startTestEnv, type TestEnv } from './harness.js';
 import { act, createHazard, day, type HazardWorld, type Headers, hazardWorld } from './hazards-fixtures.js';
@@ -270,6 +270,31 @@ describe.each(DATABASES)('stored hazard figures on $name', (dbc) => {
     const result = (await env.p.jobs.runNow('hazards.figures-rebuild', env.clock.now())) as { cells: number };
     expect(result.cells).toBeGreaterThan(0);
     await compareStored();
+  });
+
+  it('keeps list totals in the count cache and drops them on every hazard write', async () => {
+    const u = await people();
+    const total = async () => {
+      const res = await env.app.inject({ url: '/api/hazards?level=major', headers: u.county.headers });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json().total as number;
+    };
+    const before = await total();
+    // Through the API: the route drops the totals after commit, so the writer sees the new one at once.
+    const created = await createHazard(env, u.deptA.headers, {
+      enterpriseId: w.entA.id,
+      source: 'inspection',
+      level: 'major',
+      majorBasis: '判定依据',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(await total()).toBe(before + 1);
+    if (dbc.name === 'postgres') {
+      // By hand: the statement trigger announces it on the event bus at commit, and every instance drops them.
+      await sql`update hazards set level = 'major', major_basis = '补记' where id = (
+        select id from hazards where level = 'general' order by id limit 1)`.execute(db());
+      await vi.waitFor(async () => expect(await total()).toBe(before + 2), { timeout: 3000, interval: 50 });
+    }
   });
 
   it('serves GET /api/hazards/stats from the stored figures with the live answer, in every scope', async () => {

@@ -145,7 +145,7 @@ export const PER_ENTERPRISE_MAX = 200;
  * How to read a page. When the scope or a filter narrows the enterprises to a few hundred or fewer, each
  * enterprise's newest hazards come from its own index (`hazards_enterprise`, or the partial open/major ones) and
  * are merged: a township or a department with few matches never walks the county-wide index looking for them.
- * Otherwise (the county, a large department) `hazards_created` is walked newest first and the enterprise
+ * Otherwise (the county, a large department) `hazards_created_enterprise` is walked newest first and the enterprise
  * joined, which is fastest when matches are dense.
  */
 export async function perEnterprisePlan(db: Executor, actor: Actor, f: HazardFilters): Promise<boolean> {
@@ -192,12 +192,22 @@ export function newestPage(
     ? sql<boolean>`(hazards.created_at, hazards.id) < (${page.after.at}::timestamptz, ${page.after.id}::uuid)`
     : sql<boolean>`true`;
   if (!perEnterprise) {
-    return scopedHazards(db, actor, f, today)
+    // The walk reads only (created_at, id, enterprise_id) and what the filters need — index-only through
+    // hazards_created_enterprise (or the partial rectifying / major indexes, which carry the same) — and the page's rows are
+    // fetched by id afterwards: skipped rows (other jurisdictions, an offset) cost no heap read.
+    const ids = scopedHazards(db, actor, f, today)
       .where(keyset)
+      .select(['hazards.id as hazard_id', 'enterprises.id as enterprise_id'])
       .orderBy('hazards.created_at', 'desc')
       .orderBy('hazards.id', 'desc')
       .limit(page.limit)
       .offset(page.offset);
+    return db
+      .selectFrom(ids.as('page'))
+      .innerJoin('hazards', 'hazards.id', 'page.hazard_id')
+      .innerJoin('enterprises', 'enterprises.id', 'page.enterprise_id')
+      .orderBy('hazards.created_at', 'desc')
+      .orderBy('hazards.id', 'desc');
   }
   const top = page.limit + page.offset;
   // Per enterprise only (created_at, id) — an index-only scan of hazards_enterprise when nothing else filters —
@@ -270,6 +280,13 @@ export function listPageQuery(
 }
 
 export const COUNT_CAP = 10_000;
+
+/**
+ * Count-cache topic of the hazard list's totals. Dropped after commit by the hazard write routes (a user sees
+ * their own write at once) and, on PostgreSQL, by a statement trigger on `hazards` through the event bus
+ * (migration 0012), whoever wrote; otherwise a total lives COUNT_CACHE_MS.
+ */
+export const HAZARD_COUNTS = 'hazards';
 
 /** How many hazards match, exact up to COUNT_CAP (then `exact: false`), with the same per-enterprise plan. */
 export async function cappedCount(db: Executor, actor: Actor, f: HazardFilters, today: string, perEnterprise: boolean) {

@@ -2,12 +2,20 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { daysBetween, localDate } from '../../../core/hazards/index.js';
 import { requirePermission } from '../../platform/authz/actor.js';
+import { scopeKey } from '../../platform/authz/scope.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { zod } from '../../platform/http/app.js';
 import { ctxOf } from '../../platform/http/context.js';
 import type { Platform } from '../../platform/platform.js';
 import { hazardDetail } from './hazards.read.js';
-import { cappedCount, listPageQuery, perEnterprisePlan, resolveSearch } from './hazards.repo.js';
+import {
+  COUNT_CAP,
+  cappedCountQuery,
+  HAZARD_COUNTS,
+  listPageQuery,
+  perEnterprisePlan,
+  resolveSearch,
+} from './hazards.repo.js';
 import { hazardActionSchema, hazardCreateSchema, hazardListQuery, hazardUpdateSchema } from './hazards.schemas.js';
 import { actOnHazard, createHazard, updateHazard } from './hazards.service.js';
 import { isUuid } from './hazards.shared.js';
@@ -45,10 +53,14 @@ export function hazardRoutes(app: FastifyInstance, p: Platform) {
       { page, pageSize, sort, after: cursor ? decodeCursor(cursor) : undefined },
       perEnterprise,
     );
-    const [rows, count] = await Promise.all([
-      rowsQuery.execute(),
-      withTotal === false ? Promise.resolve(null) : cappedCount(p.db, ctx.actor, filters, today, perEnterprise),
-    ]);
+    // The total is kept a few seconds per scope, day and filters (count cache), dropped when hazards change.
+    const total = () =>
+      p.counts.get(HAZARD_COUNTS, `${scopeKey(ctx.actor)} ${today} ${JSON.stringify(filters)}`, async () => {
+        const r = await cappedCountQuery(p.db, ctx.actor, filters, today, perEnterprise).executeTakeFirstOrThrow();
+        return r.n;
+      });
+    const [rows, n] = await Promise.all([rowsQuery.execute(), withTotal === false ? null : total()]);
+    const count = n === null ? null : { total: Math.min(n, COUNT_CAP), exact: n <= COUNT_CAP };
     const last = rows.at(-1);
     return {
       items: rows.map((h) => ({
@@ -89,9 +101,10 @@ export function hazardRoutes(app: FastifyInstance, p: Platform) {
 
   r.post('/api/hazards', { schema: { tags: ['hazards'], body: hazardCreateSchema } }, async (req, reply) => {
     const ctx = ctxOf(req);
-    const row = await p.transaction((tx, after) =>
-      createHazard(tx, ctx, { files: p.files, fx: { notifier: p.notifier, after } }, req.body),
-    );
+    const row = await p.transaction((tx, after) => {
+      after(() => p.counts.changed(HAZARD_COUNTS));
+      return createHazard(tx, ctx, { files: p.files, fx: { notifier: p.notifier, after } }, req.body);
+    });
     return reply.status(201).send({ id: row.id, code: row.code, status: row.status, version: row.version });
   });
 
@@ -108,9 +121,10 @@ export function hazardRoutes(app: FastifyInstance, p: Platform) {
     { schema: { tags: ['hazards'], params: idParams, body: hazardUpdateSchema } },
     async (req) => {
       const ctx = ctxOf(req);
-      await p.transaction((tx, after) =>
-        updateHazard(tx, ctx, { files: p.files, fx: { notifier: p.notifier, after } }, req.params.id, req.body),
-      );
+      await p.transaction((tx, after) => {
+        after(() => p.counts.changed(HAZARD_COUNTS));
+        return updateHazard(tx, ctx, { files: p.files, fx: { notifier: p.notifier, after } }, req.params.id, req.body);
+      });
       const d = await hazardDetail(p.db, ctx.actor, req.params.id, ctx.now);
       if (!d) throw notFound('hazard');
       return d;
@@ -122,9 +136,10 @@ export function hazardRoutes(app: FastifyInstance, p: Platform) {
     { schema: { tags: ['hazards'], params: idParams, body: hazardActionSchema } },
     async (req) => {
       const ctx = ctxOf(req);
-      await p.transaction((tx, after) =>
-        actOnHazard(tx, ctx, { files: p.files, fx: { notifier: p.notifier, after } }, req.params.id, req.body),
-      );
+      await p.transaction((tx, after) => {
+        after(() => p.counts.changed(HAZARD_COUNTS));
+        return actOnHazard(tx, ctx, { files: p.files, fx: { notifier: p.notifier, after } }, req.params.id, req.body);
+      });
       const d = await hazardDetail(p.db, ctx.actor, req.params.id, ctx.now);
       if (!d) throw notFound('hazard');
       return d;

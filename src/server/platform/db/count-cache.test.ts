@@ -36,4 +36,30 @@ describe('count cache', () => {
     expect(await cache.get('enterprises', 'k', async () => 42)).toBe(42);
     cache.close();
   });
+
+  it('lets concurrent misses of one total share one count, but not across a write', async () => {
+    const cache = createCountCache(localBus());
+    let counted = 0;
+    let release = () => {};
+    const slow = () =>
+      new Promise<number>((resolve) => {
+        counted += 1;
+        const n = counted;
+        release = () => resolve(n);
+      });
+    const a = cache.get('hazards', 'k', slow);
+    const b = cache.get('hazards', 'k', slow);
+    release();
+    expect(await Promise.all([a, b])).toEqual([1, 1]);
+    expect(counted).toBe(1);
+    // A miss after a write does not join a count that started before it.
+    const c = cache.get('hazards', 'k2', slow);
+    const releaseC = release;
+    cache.changed('hazards');
+    const d = cache.get('hazards', 'k2', slow);
+    releaseC();
+    release();
+    expect(await Promise.all([c, d])).toEqual([2, 3]);
+    cache.close();
+  });
 });

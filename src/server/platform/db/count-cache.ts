@@ -18,6 +18,8 @@ export const ENTERPRISE_COUNTS = 'enterprises';
  */
 export function createCountCache(bus: EventBus) {
   const entries = new Map<string, { n: number; until: number }>();
+  /** Counts running now, by key and stamp: concurrent misses of one total share one count. */
+  const inFlight = new Map<string, Promise<number>>();
   const generations = new Map<string, number>();
   /** Bumped when the bus reconnects (announcements may have been missed): drops every topic at once. */
   let epoch = 0;
@@ -43,7 +45,16 @@ export function createCountCache(bus: EventBus) {
       const hit = entries.get(k);
       if (hit && performance.now() < hit.until) return hit.n;
       const before = stamp(topic);
-      const n = await count();
+      const running = inFlight.get(`${before}\u0000${k}`);
+      if (running) return running;
+      const counting = count();
+      inFlight.set(`${before}\u0000${k}`, counting);
+      let n: number;
+      try {
+        n = await counting;
+      } finally {
+        inFlight.delete(`${before}\u0000${k}`);
+      }
       // A write that landed while counting makes this total suspect: answer it, do not keep it.
       if (stamp(topic) === before) {
         if (entries.size >= COUNT_CACHE_MAX) {

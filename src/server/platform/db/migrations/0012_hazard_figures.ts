@@ -24,6 +24,8 @@ import type { Migration } from '../migrate.js';
  * region or departments moves its hazards' contributions to the new cells. `fx_hazard_figures_rebuild()` computes
  * every table from scratch (after a bulk load with triggers off, or to check; `jobs:run hazards.figures-rebuild`).
  *
+ * Also the list's indexes (below) and a statement trigger announcing hazard writes to the list's count cache.
+ *
  * "Overdue now" depends on the day, so it is not stored: the escalation job sets `ever_overdue` within the hour a
  * deadline passes, and the live remainder (rectifying hazards past their deadline not yet marked, and marked
  * ones given a later deadline since) is read from the two small partial indexes below.
@@ -207,9 +209,32 @@ export const m0012: Migration = {
       where m.month is not null group by 1, 2, 3;
     end $$`,
     `select fx_hazard_figures_rebuild()`,
+    // The list's totals are kept a few seconds (count cache, topic "hazards"). Any write to hazards, by any path,
+    // announces itself on the event bus's channel (bus.ts: fangxian_events) once per transaction, at commit, so
+    // every instance drops them.
+    `create function fx_hazards_counts_changed() returns trigger language plpgsql as $$
+    begin
+      perform pg_notify('fangxian_events', '{"userIds":[],"type":"counts.changed","data":"hazards"}');
+      return null;
+    end $$`,
+    `create trigger hazards_counts_changed after insert or update or delete on hazards
+      for each statement execute function fx_hazards_counts_changed()`,
+    `create trigger enterprises_counts_changed after update on enterprises for each row
+      when (old.region_path is distinct from new.region_path or old.department_ids is distinct from new.department_ids)
+      execute function fx_hazards_counts_changed()`,
     // "Overdue now" beside the stored figures: rectifying hazards past their deadline that the escalation job has
     // not marked yet, and marked ones whose deadline was moved later — both few.
     `create index hazards_rectifying_unmarked on hazards(deadline) where status = 'rectifying' and not ever_overdue`,
     `create index hazards_rectifying_marked on hazards(deadline) where status = 'rectifying' and ever_overdue`,
+    // The list (hazards.repo.ts newestPage): the newest-first walk reads (created_at, id, enterprise_id) from the
+    // index alone and fetches only the page's rows; the partial ones serve `status=rectifying` / `overdue` and
+    // `level=major` (deadline carried for the overdue test) without walking every hazard.
+    `create index hazards_created_enterprise on hazards(created_at desc, id desc) include (enterprise_id)`,
+    `drop index hazards_created`,
+    `create index hazards_rectifying_created on hazards(created_at desc, id desc) include (enterprise_id, deadline)
+      where status = 'rectifying'`,
+    `create index hazards_major_created on hazards(created_at desc, id desc) include (enterprise_id) where level = 'major'`,
+    // Sector and found-date filters (the ledger's commonest after status): the count reads the index alone.
+    `create index hazards_sector_found on hazards(sector, found_at) include (enterprise_id)`,
   ],
 };
