@@ -61,6 +61,11 @@ function build(registry: Registry) {
       help: 'Flushes that failed (the batch stays in the buffer and is retried)',
       registers: [registry],
     }),
+    stateConflicts: new Counter({
+      name: 'fangxian_ingest_state_conflicts_total',
+      help: 'Flushes whose optimistic rule-state update found a revision changed elsewhere (retried under row locks)',
+      registers: [registry],
+    }),
     rejectedFull: new Counter({
       name: 'fangxian_ingest_buffer_full_total',
       help: 'Messages refused (HTTP 503) or held unacknowledged (MQTT) because the buffer was full',

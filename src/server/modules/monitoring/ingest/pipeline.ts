@@ -42,9 +42,11 @@ import {
  *   fails while the database is healthy is retried message by message; a message that still fails is stored as
  *   `storage_error` dead letters, so one bad message never blocks the stream.
  *
- * Rule state lives in memory as a cache of `monitoring_point_state` at revision `rev`. Each flush locks the
- * state rows of its points (`FOR UPDATE`, in id order) and reloads any whose revision or point configuration
- * changed, so several instances writing the same point stay correct.
+ * Rule state lives in memory as a cache of `monitoring_point_state` at revision `rev`. A flush whose points are
+ * all cached writes their states with a check of each revision and configuration version (optimistic: no row
+ * locks up front); when one moved on — another instance or the tick wrote it — the transaction is rolled back and
+ * redone under row locks (`FOR UPDATE`, in id order) with the changed states and configurations reloaded, so
+ * several instances writing the same point stay correct.
  */
 
 export interface GatewayInfo {
@@ -98,6 +100,13 @@ export interface PointEntry {
   state: PointState | null;
   /** The revision of `state` in the database; -1 forces a reload. */
   rev: number;
+}
+
+/** The optimistic rule-state update found a point whose state or configuration changed elsewhere. */
+class StateConflict extends Error {
+  constructor() {
+    super('rule state changed by another transaction');
+  }
 }
 
 export class IngestClosedError extends Error {
@@ -538,94 +547,116 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     const stateWrites: PointEntry[] = [];
     await claimPoints(touched);
     lap('claim');
-    try {
-      after = await db.transaction().execute(async (tx) => {
-        await lockPoints(tx, touched, nowMs);
-        lap('lock');
+    // Optimistic when this process holds the current state of every point it writes (the usual case: one instance
+    // takes a gateway's stream): no row locks up front; the state update itself checks each point's revision and
+    // configuration version, and a mismatch — another instance or the tick got there first — rolls the whole
+    // transaction back and it runs again under row locks (lockPoints), with the changed states reloaded.
+    let optimistic = touched.length > 0 && touched.every((e) => e.state !== null && e.rev >= 0 && e.version >= 0);
+    const deadMark = dead.length;
+    const rejectedMarks = [...results.values()].map((r) => [r, r.rejected.length] as const);
+    for (;;) {
+      try {
+        after = await db.transaction().execute(async (tx) => {
+          if (!optimistic) await lockPoints(tx, touched, nowMs);
+          lap('lock');
 
-        // 4. Readings, and the 1-minute and 1-hour rollups of those newly stored, in one statement; it answers the
-        // batch positions of the readings that already existed (QoS 1 redelivery, gateway retry): duplicates.
-        const existing = await storeReadings(tx, rows);
-        lap('readings');
-        const fresh: Row[] = [];
-        for (const [i, x] of rows.entries()) {
-          if (!existing.has(i)) {
-            fresh.push(x);
-            const res = results.get(x.pnd);
-            if (res) res.accepted++;
-          } else {
-            dead.push(
-              deadLetter(x.pnd, 'duplicate', {
-                point_ref: x.r.ref,
-                point_id: x.point.id,
-                item_index: x.r.index,
-                reading_ts: new Date(x.r.ts),
-                payload: JSON.stringify({ point: x.r.ref, ts: new Date(x.r.ts).toISOString(), value: x.r.value }),
-                detail: 'already stored',
-              }),
-            );
-            reject(x.pnd, x.r.index, x.r.ref, 'duplicate');
+          // 4. Readings, and the 1-minute and 1-hour rollups of those newly stored, in one statement; it answers the
+          // batch positions of the readings that already existed (QoS 1 redelivery, gateway retry): duplicates.
+          const existing = await storeReadings(tx, rows);
+          lap('readings');
+          const fresh: Row[] = [];
+          for (const [i, x] of rows.entries()) {
+            if (!existing.has(i)) {
+              fresh.push(x);
+              const res = results.get(x.pnd);
+              if (res) res.accepted++;
+            } else {
+              dead.push(
+                deadLetter(x.pnd, 'duplicate', {
+                  point_ref: x.r.ref,
+                  point_id: x.point.id,
+                  item_index: x.r.index,
+                  reading_ts: new Date(x.r.ts),
+                  payload: JSON.stringify({ point: x.r.ref, ts: new Date(x.r.ts).toISOString(), value: x.r.value }),
+                  detail: 'already stored',
+                }),
+              );
+              reject(x.pnd, x.r.index, x.r.ref, 'duplicate');
+            }
           }
-        }
 
-        // 5. Rules, in time order per point.
-        const byPoint = new Map<PointEntry, ParsedReading[]>();
-        for (const x of fresh) {
-          const list = byPoint.get(x.point) ?? [];
-          byPoint.set(x.point, list);
-          list.push(x.r);
-        }
-        const ruleEvents: RuleEvent[] = [];
-        const lastOf = new Map<PointEntry, ParsedReading>();
-        for (const [e, list] of byPoint) {
-          list.sort((a, b) => a.ts - b.ts);
-          const last = list[list.length - 1];
-          if (last) lastOf.set(e, last);
-          stateWrites.push(e);
-          if (!e.compiled || !e.state || !e.active) continue;
-          for (const r of list) {
-            const evs: readonly AlarmEvent[] = evaluate(e.state, e.compiled, { ts: r.ts, value: r.value });
-            for (const event of evs) ruleEvents.push({ point: e, event });
+          // 5. Rules, in time order per point.
+          const byPoint = new Map<PointEntry, ParsedReading[]>();
+          for (const x of fresh) {
+            const list = byPoint.get(x.point) ?? [];
+            byPoint.set(x.point, list);
+            list.push(x.r);
           }
-        }
-        lap('rules');
-        const afterCommit = await applyRuleEvents(tx, p.notifier, ruleEvents, now);
-        for (const ev of ruleEvents) metrics.alarmEvents.inc({ type: ev.event.type, rule: ev.event.rule });
-        lap('alarms');
+          const ruleEvents: RuleEvent[] = [];
+          const lastOf = new Map<PointEntry, ParsedReading>();
+          for (const [e, list] of byPoint) {
+            list.sort((a, b) => a.ts - b.ts);
+            const last = list[list.length - 1];
+            if (last) lastOf.set(e, last);
+            stateWrites.push(e);
+            if (!e.compiled || !e.state || !e.active) continue;
+            for (const r of list) {
+              const evs: readonly AlarmEvent[] = evaluate(e.state, e.compiled, { ts: r.ts, value: r.value });
+              for (const event of evs) ruleEvents.push({ point: e, event });
+            }
+          }
+          lap('rules');
+          const afterCommit = await applyRuleEvents(tx, p.notifier, ruleEvents, now);
+          for (const ev of ruleEvents) metrics.alarmEvents.inc({ type: ev.event.type, rule: ev.event.rule });
+          lap('alarms');
 
-        // 7. Rule state and the last value of each point.
-        await writeStates(
-          tx,
-          stateWrites.map((e) => {
-            const last = lastOf.get(e);
-            return { e, lastTs: last?.ts ?? null, lastValue: last?.value ?? null };
-          }),
-          now,
-        );
-        lap('state');
+          // 7. Rule state and the last value of each point.
+          await writeStates(
+            tx,
+            stateWrites.map((e) => {
+              const last = lastOf.get(e);
+              return { e, lastTs: last?.ts ?? null, lastValue: last?.value ?? null };
+            }),
+            now,
+            optimistic,
+          );
+          lap('state');
 
-        // 8. Dead letters and gateway last-seen.
-        for (const part of chunks(dead, INSERT_CHUNK)) {
-          await tx.insertInto('monitoring_dead_letters').values(part).execute();
+          // 8. Dead letters and gateway last-seen.
+          for (const part of chunks(dead, INSERT_CHUNK)) {
+            await tx.insertInto('monitoring_dead_letters').values(part).execute();
+          }
+          const seenGateways = [
+            ...new Set(batch.map((b) => b.gateway?.id).filter((id): id is string => typeof id === 'string')),
+          ].filter((id) => Date.now() - (lastSeenWritten.get(id) ?? 0) > LAST_SEEN_EVERY_MS);
+          if (seenGateways.length) {
+            await tx
+              .updateTable('monitoring_gateways')
+              .set({ last_seen_at: now })
+              .where('id', 'in', seenGateways)
+              .execute();
+            for (const id of seenGateways) lastSeenWritten.set(id, Date.now());
+          }
+          lap('dead_letters');
+          return afterCommit;
+        });
+        break;
+      } catch (err) {
+        for (const e of touched) e.rev = -1; // the in-memory state may be ahead of the database: reload next time
+        if (err instanceof StateConflict && optimistic) {
+          metrics.stateConflicts.inc();
+          optimistic = false;
+          dead.length = deadMark;
+          for (const [r, n] of rejectedMarks) {
+            r.accepted = 0;
+            r.rejected.length = n;
+          }
+          stateWrites.length = 0;
+          continue;
         }
-        const seenGateways = [
-          ...new Set(batch.map((b) => b.gateway?.id).filter((id): id is string => typeof id === 'string')),
-        ].filter((id) => Date.now() - (lastSeenWritten.get(id) ?? 0) > LAST_SEEN_EVERY_MS);
-        if (seenGateways.length) {
-          await tx
-            .updateTable('monitoring_gateways')
-            .set({ last_seen_at: now })
-            .where('id', 'in', seenGateways)
-            .execute();
-          for (const id of seenGateways) lastSeenWritten.set(id, Date.now());
-        }
-        lap('dead_letters');
-        return afterCommit;
-      });
-    } catch (err) {
-      for (const e of touched) e.rev = -1; // the in-memory state may be ahead of the database: reload next time
-      releasePoints(touched);
-      throw err;
+        releasePoints(touched);
+        throw err;
+      }
     }
     lap('commit');
     for (const e of stateWrites) e.rev += 1;
@@ -693,16 +724,17 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     tx: Tx,
     list: { e: PointEntry; lastTs: number | null; lastValue: number | null }[],
     now: Date,
+    checkRevisions = false,
   ) {
     if (list.length === 0) return;
     // One JSON document for the whole list (each state is already JSON): one parameter, parsed once by the server.
     const doc = `[${list
       .map(({ e, lastTs, lastValue }) => {
         const state = e.state && e.compiled ? serializeState(e.state) : 'null';
-        return `{"p":"${e.id}","s":${state},"t":${lastTs ?? 'null'},"v":${lastValue ?? 'null'}}`;
+        return `{"p":"${e.id}","s":${state},"t":${lastTs ?? 'null'},"v":${lastValue ?? 'null'},"r":${e.rev},"n":${e.version}}`;
       })
       .join(',')}]`;
-    await sql`
+    const updated = await sql<{ point_id: string }>`
       update monitoring_point_state as s set
         state = coalesce(v.s, s.state),
         rev = s.rev + 1,
@@ -711,10 +743,18 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
         last_ts = case when v.t is null then s.last_ts else greatest(s.last_ts, v.ts) end,
         updated_at = ${now}
       from (
-        select x.p, x.s, x.t, x.v, timestamptz 'epoch' + x.t * interval '1 millisecond' as ts
-        from json_to_recordset(${doc}::json) as x(p uuid, s jsonb, t int8, v float8)
+        select x.p, x.s, x.t, x.v, x.r, x.n, timestamptz 'epoch' + x.t * interval '1 millisecond' as ts
+        from json_to_recordset(${doc}::json) as x(p uuid, s jsonb, t int8, v float8, r int8, n int)
       ) as v
-      where s.point_id = v.p`.execute(tx);
+      where s.point_id = v.p${
+        checkRevisions
+          ? sql` and s.rev = v.r and exists (select 1 from monitoring_points pt where pt.id = v.p and pt.version = v.n)`
+          : sql``
+      }
+      returning s.point_id`.execute(tx);
+    // Under READ COMMITTED a row another transaction changed meanwhile is re-checked on its newest version, so a
+    // revision that moved on fails the check here.
+    if (checkRevisions && updated.rows.length < list.length) throw new StateConflict();
   }
 
   /** Dead letters for a message that cannot be written even alone while the database is healthy. */
