@@ -144,6 +144,33 @@ run('supervision journeys in Chromium', () => {
     await ctx.close();
   });
 
+  it('a newcomer at the emergency bureau finds the demo yearly plan and its progress on a phone', async () => {
+    const { ctx, page } = await newPage(env, PHONE);
+    await loginAs(env, page, 'dept_officer');
+    const year = new Date().getFullYear();
+    const list = await apiIn<{ items: { id: string; done: number; isDemo: boolean }[] }>(
+      page,
+      `/api/plans?year=${year}`,
+    );
+    expect(list.json.items).toHaveLength(1);
+    const plan = list.json.items[0];
+    if (!plan) throw new Error('no demo plan');
+    expect(plan.isDemo).toBe(true);
+
+    await page.goto(`${env.baseUrl}/supervision/plans`);
+    const card = page.getByTestId('plan-card');
+    await card.waitFor();
+    await expect(card.count()).resolves.toBe(1);
+    await card.getByText('演示').waitFor();
+    await card.click();
+    await page.waitForURL((u) => u.pathname === `/supervision/plans/${plan.id}`);
+    const done = page.getByTestId('plan-stat-done');
+    await done.waitFor();
+    expect(await done.locator('.ant-statistic-content-value').textContent()).toBe(String(plan.done));
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width + 1);
+    await ctx.close();
+  });
+
   it('scheduling a routine inspection inside the quiet period is refused with the rule named, and nothing is written', async () => {
     const { ctx, page } = await newPage(env, DESKTOP);
     await loginAs(env, page, 'county_admin');

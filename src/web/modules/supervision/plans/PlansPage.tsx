@@ -237,7 +237,14 @@ export default function PlansPage() {
             {
               title: t('supervision.plans.department'),
               render: (_, p) => (
-                <Link to={`/supervision/plans/${p.id}`}>{lang === 'en' ? p.departmentNameEn : p.departmentName}</Link>
+                <>
+                  <Link to={`/supervision/plans/${p.id}`}>{lang === 'en' ? p.departmentNameEn : p.departmentName}</Link>
+                  {p.isDemo && (
+                    <Tag color="gold" style={{ marginLeft: 8 }}>
+                      {t('common.demo')}
+                    </Tag>
+                  )}
+                </>
               ),
             },
             { title: t('common.status'), render: (_, p) => <StatusTag status={p.status} /> },
