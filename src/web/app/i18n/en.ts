@@ -97,6 +97,14 @@ export const en: Messages = {
     NETWORK: 'Network error; check your connection and try again',
   },
   fieldErrors: {
+    joint: {
+      enterprises: 'The visits are to different enterprises',
+      same_department: 'A joint inspection takes one visit per department',
+      not_open: 'Only planned visits that are not already joint can be merged',
+      years: 'The visits belong to plans of different years',
+      window: 'The planned dates are further apart than the joint window',
+      date_differs: 'Another department accepted the joint inspection for a different date',
+    },
     answer: {
       all_options: 'Not every option can be correct',
       duplicate_key: 'The answer lists an option twice',

@@ -13,6 +13,8 @@ const ROOTS = ['src/server', 'src/core'];
 const PATTERNS = [
   /message: '([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*)'/g,
   /\.(?:min|max|regex|length|refine)\([^)]*?'([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)'\)/g,
+  // supervision-plans/joint.ts: fail(sentence, key)
+  /fail\([^;]*?, '([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)'\)/g,
   // enterprises.service.ts: fieldError(path, key, sentence)
   /fieldError\('[A-Za-z.]+', '([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)'/g,
 ];

@@ -98,6 +98,14 @@ export const zhCN = {
     NETWORK: '网络连接失败，请检查网络后重试',
   } satisfies Record<ErrorCode | 'NETWORK' | 'ACCOUNT_LOCKED_UNTIL', string>,
   fieldErrors: {
+    joint: {
+      enterprises: '所选计划检查不属于同一企业',
+      same_department: '联合检查每个部门只能选一次计划检查',
+      not_open: '只能合并尚未联合的计划检查',
+      years: '所选计划检查属于不同年度的计划',
+      window: '计划日期相隔超过联合检查的时间窗口',
+      date_differs: '与其他部门已接受的联合检查日期不一致',
+    },
     answer: {
       all_options: '不能把所有选项都设为正确答案',
       duplicate_key: '答案中有重复的选项',
