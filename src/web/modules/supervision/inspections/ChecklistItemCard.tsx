@@ -103,7 +103,7 @@ export function ChecklistItemCard({
         current && <Tag>{t(`supervision.inspections.result.${current.result}`)}</Tag>
       )}
       {editable && current?.result === 'not_compliant' && (
-        <Space direction="vertical" style={{ width: '100%', marginTop: 8 }}>
+        <Space orientation="vertical" style={{ width: '100%', marginTop: 8 }}>
           <Input.TextArea
             rows={2}
             value={current.note}

@@ -180,7 +180,7 @@ function Inspection({ inspection: i, onChanged }: { inspection: InspectionDetail
       </Descriptions>
 
       {i.canConduct && i.status === 'planned' && (
-        <Space direction="vertical" style={{ width: '100%', marginBottom: 12 }}>
+        <Space orientation="vertical" style={{ width: '100%', marginBottom: 12 }}>
           {i.allowedActions.includes('start') && (
             <Button
               type="primary"
@@ -336,7 +336,7 @@ function Inspection({ inspection: i, onChanged }: { inspection: InspectionDetail
 
       {conducting && (
         <Card size="small" title={t('supervision.inspections.signatures')} style={{ marginBottom: 12 }}>
-          <Space direction="vertical" style={{ width: '100%' }}>
+          <Space orientation="vertical" style={{ width: '100%' }}>
             <Input
               addonBefore={t('supervision.inspections.signatureRole.inspector')}
               placeholder={me.data?.user.displayName ?? t('supervision.inspections.signInspector')}
@@ -418,7 +418,7 @@ function Inspection({ inspection: i, onChanged }: { inspection: InspectionDetail
           style={{ marginBottom: 12 }}
           data-testid="insp-documents"
         >
-          <Space direction="vertical">
+          <Space orientation="vertical">
             <a
               href={documentUrl(i.id, 'site_record')}
               onClick={() => setTimeout(onChanged, 1500)}

@@ -155,7 +155,7 @@ export function QuizPanel({ inspection, onChanged }: { inspection: InspectionDet
                   value={given[q.id]}
                   onChange={(e) => setGiven((g) => ({ ...g, [q.id]: e.target.value as string }))}
                 >
-                  <Space direction="vertical">
+                  <Space orientation="vertical">
                     {q.options?.map((o) => (
                       <Radio key={o.key} value={o.key}>
                         {o.key}. {o.text}
@@ -169,7 +169,7 @@ export function QuizPanel({ inspection, onChanged }: { inspection: InspectionDet
                   value={Array.isArray(given[q.id]) ? (given[q.id] as string[]) : []}
                   onChange={(v) => setGiven((g) => ({ ...g, [q.id]: [...v].sort() }))}
                 >
-                  <Space direction="vertical">
+                  <Space orientation="vertical">
                     {q.options?.map((o) => (
                       <Checkbox key={o.key} value={o.key}>
                         {o.key}. {o.text}

@@ -131,7 +131,7 @@ export default function JointPage() {
                     <p>
                       {t('supervision.plans.joint.proposedDate')}：<b>{p.proposedDate}</b>
                     </p>
-                    <Space direction="vertical" size={2}>
+                    <Space orientation="vertical" size={2}>
                       {p.visits.map((v) => (
                         <span key={v.id}>
                           <Tag>{dept(v.department)}</Tag>
@@ -170,7 +170,7 @@ export default function JointPage() {
                 {
                   title: t('common.status'),
                   render: (_, d) => (
-                    <Space direction="vertical" size={0}>
+                    <Space orientation="vertical" size={0}>
                       <Tag color={d.status === 'accepted' ? 'purple' : 'default'}>
                         {t(`supervision.plans.joint.decision.${d.status}`)}
                       </Tag>

@@ -194,7 +194,7 @@ function Visits({ plan }: { plan: PlanDetail }) {
           {
             title: t('supervision.plans.enterprise'),
             render: (_, v) => (
-              <Space direction="vertical" size={0}>
+              <Space orientation="vertical" size={0}>
                 <Link to={`/enterprises/${v.enterpriseId}`}>{v.enterpriseName}</Link>
                 {v.jointVisitId && (
                   <Tag color="purple" data-testid="joint-tag">
@@ -219,7 +219,7 @@ function Visits({ plan }: { plan: PlanDetail }) {
             title: t('common.status'),
             width: 120,
             render: (_, v) => (
-              <Space direction="vertical" size={0}>
+              <Space orientation="vertical" size={0}>
                 <Tag color={STATUS_COLOR[v.status]}>{t(`supervision.plans.visitStatus.${v.status}`)}</Tag>
                 {v.doneOn && <small>{v.doneOn}</small>}
                 {v.inspectionId && (

@@ -174,7 +174,7 @@ function PlanCards({ data }: { data: PlanList }) {
                 </>
               }
             >
-              <Space direction="vertical" style={{ width: '100%' }} size={4}>
+              <Space orientation="vertical" style={{ width: '100%' }} size={4}>
                 <span>
                   {t('supervision.plans.capacity')}：
                   {t('supervision.plans.capacityValue', { n: p.capacity, days: p.capacityDays })}
