@@ -1,10 +1,11 @@
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Modal, Space, Table, Typography } from 'antd';
+import { Alert, Button, Modal, Space, Table, Typography } from 'antd';
 import { useRef, useState } from 'react';
 import { useT } from '../../../app/i18n';
-import { ApiError, download } from '../../../shared/api';
+import { ApiError } from '../../../shared/api';
 import { errorMessage, fieldMessage } from '../../../shared/errors';
+import { useDownload } from '../../../shared/hooks';
 import { ENTERPRISE_KEYS, enterpriseApi, type ImportRowError } from '../api';
 
 type Outcome =
@@ -33,7 +34,7 @@ function rowErrors(err: ApiError): ImportRowError[] {
 export function ImportModal({ open, onClose }: { open: boolean; onClose: () => void }) {
   const t = useT();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const templateDownload = useDownload();
   const input = useRef<HTMLInputElement>(null);
   const [fileName, setFileName] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -46,13 +47,7 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
     onClose();
   };
 
-  const template = async () => {
-    try {
-      await download('/api/enterprises/import-template.xlsx', undefined, 'template.xlsx');
-    } catch (err) {
-      message.error(errorMessage(err));
-    }
-  };
+  const template = () => templateDownload.start('/api/enterprises/import-template.xlsx', undefined, 'template.xlsx');
 
   /** Uploads as soon as a file is chosen; the input is cleared so choosing the corrected file again re-uploads. */
   const upload = async (file: File) => {

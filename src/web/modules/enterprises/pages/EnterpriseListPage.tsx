@@ -1,13 +1,12 @@
 import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, App, Button, Space, Table, type TableProps } from 'antd';
+import { Alert, Button, Space, Table, type TableProps } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useLang, useT } from '../../../app/i18n';
-import { download } from '../../../shared/api';
 import { errorMessage } from '../../../shared/errors';
 import { formatDateTime } from '../../../shared/format';
-import { useIsPhone } from '../../../shared/hooks';
+import { useDownload, useIsPhone } from '../../../shared/hooks';
 import { useCan } from '../../auth/api';
 import { regionNames, useRegions, useSectors } from '../../org/api';
 import { ENTERPRISE_KEYS, type EnterpriseListItem, enterpriseApi, filterQuery, type SortKey } from '../api';
@@ -24,11 +23,10 @@ export default function EnterpriseListPage() {
   const phone = useIsPhone();
   const can = useCan();
   const navigate = useNavigate();
-  const { message } = App.useApp();
   const state = useListState();
   const { list: params } = state;
   const [importOpen, setImportOpen] = useState(false);
-  const [exporting, setExporting] = useState(false);
+  const exporter = useDownload();
 
   const list = useQuery({
     queryKey: ENTERPRISE_KEYS.list(params),
@@ -42,16 +40,8 @@ export default function EnterpriseListPage() {
   const regionName = (code: string) => regionMap.get(code) ?? code;
   const sectorName = (code: string) => sectorMap.get(code) ?? code;
 
-  const exportXlsx = async () => {
-    setExporting(true);
-    try {
-      await download('/api/enterprises/export.xlsx', filterQuery(state.filters), 'enterprises.xlsx');
-    } catch (err) {
-      message.error(errorMessage(err));
-    } finally {
-      setExporting(false);
-    }
-  };
+  const exportXlsx = () =>
+    exporter.start('/api/enterprises/export.xlsx', filterQuery(state.filters), 'enterprises.xlsx');
 
   const sortOrder = (key: SortKey) =>
     params.sort === key ? (params.order === 'asc' ? ('ascend' as const) : ('descend' as const)) : null;
@@ -149,7 +139,7 @@ export default function EnterpriseListPage() {
           {can('enterprise.export') && (
             <Button
               icon={<DownloadOutlined />}
-              loading={exporting}
+              loading={exporter.downloading}
               onClick={() => void exportXlsx()}
               data-testid="ent-export"
             >

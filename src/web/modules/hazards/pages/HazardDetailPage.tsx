@@ -1,14 +1,13 @@
 import { ArrowLeftOutlined, EditOutlined, FileWordOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Col, Descriptions, Empty, Row, Space, Spin, Tag } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Empty, Row, Space, Spin, Tag } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { HazardAction } from '../../../../core/hazards/workflow';
 import { translateDynamic, useLang, useT } from '../../../app/i18n';
-import { download } from '../../../shared/api';
 import { errorMessage } from '../../../shared/errors';
 import { formatDateTime } from '../../../shared/format';
-import { useIsPhone } from '../../../shared/hooks';
+import { useDownload, useIsPhone } from '../../../shared/hooks';
 import { useCan, useMe } from '../../auth/api';
 import { useSectors } from '../../org/api';
 import { HAZARD_KEYS, hazardApi } from '../api';
@@ -28,7 +27,7 @@ export default function HazardDetailPage() {
   const lang = useLang();
   const phone = useIsPhone();
   const navigate = useNavigate();
-  const { message } = App.useApp();
+  const docs = useDownload();
   const { id = '' } = useParams();
   const me = useMe();
   const sectors = useSectors();
@@ -63,12 +62,8 @@ export default function HazardDetailPage() {
   const role = me.data?.user.role;
   const mayIssue = role !== undefined && DOCUMENT_ISSUERS.includes(role) && h.path === 'supervised';
   const doc = async (kind: 'rectification-order' | 'review-opinion') => {
-    try {
-      await download(`/api/hazards/${h.id}/${kind}.docx`, undefined, `${h.code}.docx`);
-      await detail.refetch();
-    } catch (err) {
-      message.error(errorMessage(err));
-    }
+    // Issuing the document records its number on the hazard: show it.
+    if (await docs.start(`/api/hazards/${h.id}/${kind}.docx`, undefined, `${h.code}.docx`)) await detail.refetch();
   };
   const activeListing = h.listings.find((l) => l.status === 'active');
   const actions = (

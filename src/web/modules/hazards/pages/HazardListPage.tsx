@@ -1,13 +1,12 @@
 import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, App, Button, Select, Space, Table, type TableProps } from 'antd';
+import { Alert, Button, Select, Space, Table, type TableProps } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useLang, useT } from '../../../app/i18n';
-import { download } from '../../../shared/api';
 import { errorMessage } from '../../../shared/errors';
 import { formatDate } from '../../../shared/format';
-import { useIsPhone } from '../../../shared/hooks';
+import { useDownload, useIsPhone } from '../../../shared/hooks';
 import { useCan, useMe } from '../../auth/api';
 import { useSectors } from '../../org/api';
 import { HAZARD_KEYS, HAZARD_SORTS, type HazardListItem, type HazardSort, hazardApi, hazardFilterQuery } from '../api';
@@ -24,10 +23,9 @@ export default function HazardListPage() {
   const phone = useIsPhone();
   const can = useCan();
   const navigate = useNavigate();
-  const { message } = App.useApp();
   const state = useHazardListState();
   const { list: params } = state;
-  const [exporting, setExporting] = useState(false);
+  const exporter = useDownload();
   const [reporting, setReporting] = useState(false);
   const me = useMe();
   const enterpriseUser = me.data?.user.enterprise != null;
@@ -40,16 +38,7 @@ export default function HazardListPage() {
   const sectorMap = new Map((sectors.data ?? []).map((s) => [s.code, lang === 'en' ? s.name_en : s.name_zh]));
   const total = list.data?.total ?? 0;
 
-  const exportXlsx = async () => {
-    setExporting(true);
-    try {
-      await download('/api/hazards/export.xlsx', hazardFilterQuery(state.filters), 'hazards.xlsx');
-    } catch (err) {
-      message.error(errorMessage(err));
-    } finally {
-      setExporting(false);
-    }
-  };
+  const exportXlsx = () => exporter.start('/api/hazards/export.xlsx', hazardFilterQuery(state.filters), 'hazards.xlsx');
 
   const columns: TableProps<HazardListItem>['columns'] = [
     {
@@ -139,7 +128,7 @@ export default function HazardListPage() {
           {can('hazard.export') && (
             <Button
               icon={<DownloadOutlined />}
-              loading={exporting}
+              loading={exporter.downloading}
               onClick={() => void exportXlsx()}
               data-testid="hazard-export"
             >
