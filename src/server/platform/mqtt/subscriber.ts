@@ -37,6 +37,8 @@ export interface SubscriberOptions {
 export interface Subscriber {
   clientId: string;
   connected(): boolean;
+  /** Connected and the broker has granted the subscription (SUBACK) on this connection. */
+  subscribed(): boolean;
   /** Takes no further messages (those being handled still get their PUBACKs when they resolve). */
   stopAccepting(): void;
   /** Disconnects; the broker keeps the session and queues messages for it. */
@@ -102,16 +104,19 @@ export function startSubscriber(opts: SubscriberOptions): Subscriber {
     else paused = next;
   };
   client.on('close', () => {
+    subscribed = false;
     // PUBACKs not yet sent belong to the closed connection: the broker redelivers those messages.
     window = [];
     paused = null;
   });
   let wasConnected = false;
+  let subscribed = false;
   client.on('connect', (connack) => {
     opts.log.info({ clientId: opts.clientId, sessionPresent: connack.sessionPresent }, 'MQTT: connected to broker');
     wasConnected = true;
-    client.subscribe(opts.topic, { qos: 1 }, (err) => {
+    client.subscribe(opts.topic, { qos: 1 }, (err, granted) => {
       if (err) opts.log.error({ err, topic: opts.topic }, 'MQTT: subscribe failed');
+      else subscribed = client.connected && (granted ?? []).every((g) => g.qos !== 128);
     });
   });
   client.on('offline', () => {
@@ -125,6 +130,7 @@ export function startSubscriber(opts: SubscriberOptions): Subscriber {
   return {
     clientId: opts.clientId,
     connected: () => client.connected,
+    subscribed: () => subscribed && client.connected,
     stopAccepting() {
       stopping = true;
     },
