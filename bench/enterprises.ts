@@ -17,7 +17,7 @@ import { type CompiledQuery, sql } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
 import { seedOrganisation } from '../src/server/demo/seed.js';
-import { LIST_COLUMNS, resolveFilters, scopedEnterprises } from '../src/server/modules/enterprises/enterprises.repo.js';
+import { listPage, resolveFilters, scopedEnterprises } from '../src/server/modules/enterprises/enterprises.repo.js';
 import { actorForUser } from '../src/server/platform/auth/auth.service.js';
 import { hashPassword } from '../src/server/platform/auth/passwords.js';
 import type { Actor } from '../src/server/platform/authz/actor.js';
@@ -129,13 +129,7 @@ export async function compileList(db: Db, actor: Actor, query: Record<string, st
   // The route looks the region's path up first (one primary-key read) and sends it as a constant.
   const base = scopedEnterprises(db, actor, await resolveFilters(db, filters));
   return {
-    items: base
-      .select(LIST_COLUMNS)
-      .orderBy('enterprises.updated_at', 'desc')
-      .orderBy('enterprises.id')
-      .limit(pageSize)
-      .offset((page - 1) * pageSize)
-      .compile(),
+    items: listPage(db, base, { sort: 'updated_at', order: 'desc', page, pageSize }).compile(),
     count: base.select(sql<number>`count(*)::int`.as('n')).compile(),
   };
 }

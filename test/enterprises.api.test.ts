@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CREDIT_CODE_CHARSET } from '../src/core/credit-code.js';
 import { addDays, localDate } from '../src/core/dates.js';
 import type { FieldError } from '../src/core/errors.js';
+import { inRegion } from '../src/server/modules/enterprises/enterprises.repo.js';
 import { verifyAuditChain } from '../src/server/platform/audit/audit.js';
 import {
   type AuthHeaders,
@@ -419,6 +420,35 @@ describe.each(DATABASES)('enterprises API on $name', (dbc) => {
       ids = { fm: fm.id, lq: lq.id, yc: yc.id };
       fmCredit = fm.credit_code;
       deptId = dept;
+    });
+
+    it("answers a township's subtree from region_level2 exactly as the path prefix does, for every region", async () => {
+      const regions = await env.p.db.selectFrom('regions').select('path').execute();
+      expect(regions.length).toBeGreaterThan(3);
+      for (const { path } of regions) {
+        const viaList = await env.p.db
+          .selectFrom('enterprises')
+          .select('id')
+          .where(inRegion(path))
+          .orderBy('id')
+          .execute();
+        const viaPrefix = await env.p.db
+          .selectFrom('enterprises')
+          .select('id')
+          .where('region_path', 'like', `${path}%`)
+          .orderBy('id')
+          .execute();
+        expect(viaList, path).toEqual(viaPrefix);
+      }
+      // The township of this block has its own enterprises, the county all of them.
+      const town = await env.p.db
+        .selectFrom('regions')
+        .select('path')
+        .where('code', '=', t.town)
+        .executeTakeFirstOrThrow();
+      expect((await env.p.db.selectFrom('enterprises').select('id').where(inRegion(town.path)).execute()).length).toBe(
+        3,
+      );
     });
 
     it('finds by name substring, credit-code prefix, code and pinyin initials', async () => {

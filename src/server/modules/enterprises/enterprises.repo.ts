@@ -1,6 +1,6 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
 import { isUuid } from '../../../core/ids.js';
-import type { Actor } from '../../platform/authz/actor.js';
+import { type Actor, scopeKind } from '../../platform/authz/actor.js';
 import { enterpriseScope, escapeLike } from '../../platform/authz/scope.js';
 import type { Executor } from '../../platform/db/client.js';
 import type { DB } from '../../platform/db/schema.js';
@@ -38,9 +38,24 @@ export async function resolveFilters(db: Executor, f: EnterpriseFilters): Promis
 /** Terms this short have no trigram; the n-gram column (migration 0011) answers them. */
 const SHORT_TERM = 2;
 
+/**
+ * A region subtree as SQL. A second-level region (a township under the county) is `region_level2 = code`
+ * (migration 0016), which walks an index in list order; deeper regions by path prefix. Both select the same
+ * rows (the region tree has one root); the test "answers a township's subtree from region_level2" checks it
+ * against `enterpriseScope` for every region.
+ */
+export function inRegion(path: string) {
+  const parts = path.split('/').filter(Boolean);
+  return parts.length === 2 && parts[1]
+    ? sql<boolean>`enterprises.region_level2 = ${parts[1]}`
+    : sql<boolean>`enterprises.region_path like ${`${escapeLike(path)}%`}`;
+}
+
 /** Every read of enterprises starts here: the actor's scope is part of the SQL, then the filters. */
 export function scopedEnterprises(db: Executor, actor: Actor, f: ResolvedFilters = {}) {
-  let q = db.selectFrom('enterprises').where(enterpriseScope(actor));
+  // A township's or village's officer: the same rows as enterpriseScope, through the list-order index.
+  const scope = scopeKind(actor) === 'region' && actor.regionPath ? inRegion(actor.regionPath) : enterpriseScope(actor);
+  let q = db.selectFrom('enterprises').where(scope);
   const term = f.q?.trim();
   if (term) {
     const prefix = `${escapeLike(term)}%`;
@@ -59,10 +74,7 @@ export function scopedEnterprises(db: Executor, actor: Actor, f: ResolvedFilters
     );
   }
   if (f.regionPath !== undefined) {
-    q =
-      f.regionPath === null
-        ? q.where(sql<boolean>`false`)
-        : q.where('enterprises.region_path', 'like', `${escapeLike(f.regionPath)}%`);
+    q = f.regionPath === null ? q.where(sql<boolean>`false`) : q.where(inRegion(f.regionPath));
   }
   // Array containment (not `x = any(col)`), so the GIN indexes on sectors and department_ids can answer.
   if (f.sector) q = q.where(sql<boolean>`enterprises.sectors @> array[${f.sector}]::text[]`);
@@ -75,6 +87,29 @@ export function scopedEnterprises(db: Executor, actor: Actor, f: ResolvedFilters
 }
 
 export type EnterpriseQuery = SelectQueryBuilder<DB, 'enterprises', object>;
+
+/**
+ * One page of a list in its order: the page's ids first (an index-only walk of the sort index when there is one;
+ * deep pages skip index entries, not rows), then those rows. The route and the benchmark's bare SQL both use it.
+ */
+export function listPage(
+  db: Executor,
+  base: EnterpriseQuery,
+  o: { sort: SortKey; order: 'asc' | 'desc'; page: number; pageSize: number },
+) {
+  const ids = base
+    .select('enterprises.id')
+    .orderBy(`enterprises.${o.sort}`, o.order)
+    .orderBy('enterprises.id')
+    .limit(o.pageSize)
+    .offset((o.page - 1) * o.pageSize);
+  return db
+    .selectFrom('enterprises')
+    .select(LIST_COLUMNS)
+    .where('enterprises.id', 'in', ids)
+    .orderBy(`enterprises.${o.sort}`, o.order)
+    .orderBy('enterprises.id');
+}
 
 export const LIST_COLUMNS = [
   'enterprises.id',

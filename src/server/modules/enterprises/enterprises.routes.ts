@@ -19,7 +19,14 @@ import { ctxOf } from '../../platform/http/context.js';
 import { boolParam, listParam, pageQuery } from '../../platform/http/pagination.js';
 import type { Platform } from '../../platform/platform.js';
 import { columnHeader, exportWorkbook, readImport, templateWorkbook } from './enterprises.excel.js';
-import { findEnterprise, LIST_COLUMNS, resolveFilters, SORTABLE, scopedEnterprises } from './enterprises.repo.js';
+import {
+  findEnterprise,
+  LIST_COLUMNS,
+  listPage,
+  resolveFilters,
+  SORTABLE,
+  scopedEnterprises,
+} from './enterprises.repo.js';
 import { createEnterprise, enterpriseSummary, presentEnterprise, updateEnterprise } from './enterprises.service.js';
 
 const filterQuery = {
@@ -67,13 +74,7 @@ export function enterpriseRoutes(app: FastifyInstance, p: Platform) {
       const resolved = await resolveFilters(p.db, filters);
       const base = scopedEnterprises(p.db, ctx.actor, resolved);
       const [items, total] = await Promise.all([
-        base
-          .select(LIST_COLUMNS)
-          .orderBy(`enterprises.${sort}`, order)
-          .orderBy('enterprises.id')
-          .limit(pageSize)
-          .offset((page - 1) * pageSize)
-          .execute(),
+        listPage(p.db, base, { sort, order, page, pageSize }).execute(),
         p.counts.get(ENTERPRISE_COUNTS, `${scopeKey(ctx.actor)} ${JSON.stringify(resolved)}`, async () => {
           const r = await base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
           return r.n;

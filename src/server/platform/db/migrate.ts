@@ -11,6 +11,7 @@ import { m0011 } from './migrations/0011_enterprise_short_search.js';
 import { m0012 } from './migrations/0012_hazard_figures.js';
 import { m0014 } from './migrations/0014_plan_visit_inspection.js';
 import { m0015 } from './migrations/0015_summons_attendees.js';
+import { m0016 } from './migrations/0016_enterprise_region_level2.js';
 
 /** A forward-only migration: SQL statements run in order inside Kysely's migration transaction. */
 export interface Migration {
@@ -31,6 +32,7 @@ export const MIGRATIONS: Migration[] = [
   m0012,
   m0014,
   m0015,
+  m0016,
 ];
 
 /**

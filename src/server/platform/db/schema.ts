@@ -443,6 +443,8 @@ export interface EnterprisesTable {
   address: Generated<string>;
   region_code: string;
   region_path: string;
+  /** The path's second level (0016): a township's list walks its index in list order. */
+  region_level2: GeneratedAlways<string>;
   lng: number | null;
   lat: number | null;
   primary_sector: string;
