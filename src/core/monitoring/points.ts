@@ -43,48 +43,35 @@ export const pointFieldSchemas = {
 
 const f = pointFieldSchemas;
 
-export const pointCreateSchema = z.strictObject({
-  enterpriseId: z.uuid(),
-  code: f.code,
-  name: f.name,
-  kind: f.kind.optional(),
-  unit: f.unit.optional(),
-  installation: f.installation.optional(),
-  location: f.location.optional(),
-  lng: f.lng.optional(),
-  lat: f.lat.optional(),
-  rangeMin: f.rangeMin.optional(),
-  rangeMax: f.rangeMax.optional(),
-  intervalSeconds: f.intervalSeconds.optional(),
-  template: f.template.optional(),
-  thresholds: f.thresholds.optional(),
-  flatlineSeconds: f.flatlineSeconds.optional(),
-  flatlineTolerance: f.flatlineTolerance.optional(),
-  rateWindowSeconds: f.rateWindowSeconds.optional(),
-  severities: f.severities.optional(),
-});
+/** What a point's owner may set at creation and change later; every field optional here. */
+const editableFields = z
+  .strictObject({
+    kind: f.kind,
+    unit: f.unit,
+    installation: f.installation,
+    location: f.location,
+    lng: f.lng,
+    lat: f.lat,
+    rangeMin: f.rangeMin,
+    rangeMax: f.rangeMax,
+    intervalSeconds: f.intervalSeconds,
+    template: f.template,
+    /** On update: replaces the point's overrides as a whole ({} = the template's numbers). */
+    thresholds: f.thresholds,
+    flatlineSeconds: f.flatlineSeconds,
+    flatlineTolerance: f.flatlineTolerance,
+    rateWindowSeconds: f.rateWindowSeconds,
+    severities: f.severities,
+  })
+  .partial();
+
+export const pointCreateSchema = editableFields.extend({ enterpriseId: z.uuid(), code: f.code, name: f.name });
 export type PointCreate = z.infer<typeof pointCreateSchema>;
 
 /** A change to a point; the code is not editable (gateways address the point by it). */
-export const pointUpdateSchema = z.strictObject({
+export const pointUpdateSchema = editableFields.extend({
   version: z.number().int().min(1),
   name: f.name.optional(),
-  kind: f.kind.optional(),
-  unit: f.unit.optional(),
-  installation: f.installation.optional(),
-  location: f.location.optional(),
-  lng: f.lng.optional(),
-  lat: f.lat.optional(),
-  rangeMin: f.rangeMin.optional(),
-  rangeMax: f.rangeMax.optional(),
-  intervalSeconds: f.intervalSeconds.optional(),
-  template: f.template.optional(),
-  /** Replaces the point's overrides as a whole ({} = the template's numbers). */
-  thresholds: f.thresholds.optional(),
-  flatlineSeconds: f.flatlineSeconds.optional(),
-  flatlineTolerance: f.flatlineTolerance.optional(),
-  rateWindowSeconds: f.rateWindowSeconds.optional(),
-  severities: f.severities.optional(),
   active: z.boolean().optional(),
 });
 export type PointUpdate = z.infer<typeof pointUpdateSchema>;
