@@ -1,6 +1,8 @@
-import { Alert, Typography } from 'antd';
+import { Alert, Card, Empty, Typography } from 'antd';
+import type { ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { useT } from '../../../app/i18n';
+import { errorMessage } from '../../../shared/errors';
 import { useCan, useMe } from '../../auth/api';
 import { EnterprisePicker } from '../../hazards/components/EnterprisePicker';
 
@@ -37,6 +39,43 @@ export function SetupEnterpriseBar({ setup }: { setup: ReturnType<typeof useSetu
       )}
       {!can('monitoring.manage') && (
         <Alert type="info" showIcon title={t('monitoring.setup.readOnly')} style={{ marginBottom: 12 }} />
+      )}
+    </>
+  );
+}
+
+/**
+ * The frame of a setup screen: title and its action, the enterprise bar, then — once an enterprise is chosen —
+ * a card with the load error (if any) and the list.
+ */
+export function SetupScreen(props: {
+  title: string;
+  action: ReactNode;
+  setup: ReturnType<typeof useSetupEnterprise>;
+  error: unknown;
+  children: ReactNode;
+}) {
+  const t = useT();
+  return (
+    <>
+      <div className="fx-toolbar">
+        <h1 className="fx-page-title fx-grow" style={{ marginBottom: 0 }}>
+          {props.title}
+        </h1>
+        {props.setup.enterpriseId && props.action}
+      </div>
+      <SetupEnterpriseBar setup={props.setup} />
+      {!props.setup.enterpriseId ? (
+        <Card>
+          <Empty description={t('monitoring.setup.pickEnterpriseHint')} />
+        </Card>
+      ) : (
+        <Card size="small">
+          {props.error ? (
+            <Alert type="error" showIcon title={errorMessage(props.error)} style={{ marginBottom: 12 }} />
+          ) : null}
+          {props.children}
+        </Card>
       )}
     </>
   );

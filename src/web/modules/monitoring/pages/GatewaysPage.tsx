@@ -5,7 +5,6 @@ import {
   App,
   Button,
   type ButtonProps,
-  Card,
   Descriptions,
   Empty,
   Form,
@@ -26,7 +25,7 @@ import { useIsPhone } from '../../../shared/hooks';
 import { zodRule } from '../../../shared/zod';
 import { useCan } from '../../auth/api';
 import { type Gateway, type GatewayConnection, MONITORING_KEYS, monitoringApi } from '../api';
-import { SetupEnterpriseBar, useSetupEnterprise } from '../components/SetupEnterprise';
+import { SetupScreen, useSetupEnterprise } from '../components/SetupEnterprise';
 
 const gatewayName = pointCreateSchema.shape.name;
 
@@ -94,101 +93,99 @@ export default function GatewaysPage() {
   const items = list.data?.items ?? [];
   return (
     <>
-      <div className="fx-toolbar">
-        <h1 className="fx-page-title fx-grow" style={{ marginBottom: 0 }}>
-          {t('monitoring.gateways.title')}
-        </h1>
-        {manage && enterpriseId && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setRegistering(true)} data-testid="gateway-new">
-            {t('monitoring.gateways.register')}
-          </Button>
-        )}
-      </div>
-      <SetupEnterpriseBar setup={setup} />
-      {!enterpriseId ? (
-        <Card>
-          <Empty description={t('monitoring.setup.pickEnterpriseHint')} />
-        </Card>
-      ) : (
-        <Card size="small">
-          {list.error && <Alert type="error" showIcon title={errorMessage(list.error)} style={{ marginBottom: 12 }} />}
-          {phone ? (
-            <List
-              data-testid="gateway-list"
-              loading={list.isPending}
-              dataSource={items}
-              locale={{ emptyText: <Empty description={t('monitoring.gateways.empty')} /> }}
-              renderItem={(g) => (
-                <List.Item key={g.id} data-testid={`gateway-${g.id}`} extra={revokeButton(g)}>
-                  <div style={{ minWidth: 0 }}>
-                    <div>
-                      <Typography.Text strong>{g.name}</Typography.Text> {statusTag(g)}
-                    </div>
-                    <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
-                      {t('monitoring.gateways.lastSeen')}: {lastSeen(g)}
-                    </Typography.Text>
-                    <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
-                      {t('monitoring.gateways.createdAt')}: {formatDateTime(g.createdAt)}
-                    </Typography.Text>
+      <SetupScreen
+        title={t('monitoring.gateways.title')}
+        setup={setup}
+        error={list.error}
+        action={
+          manage && (
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => setRegistering(true)}
+              data-testid="gateway-new"
+            >
+              {t('monitoring.gateways.register')}
+            </Button>
+          )
+        }
+      >
+        {phone ? (
+          <List
+            data-testid="gateway-list"
+            loading={list.isPending}
+            dataSource={items}
+            locale={{ emptyText: <Empty description={t('monitoring.gateways.empty')} /> }}
+            renderItem={(g) => (
+              <List.Item key={g.id} data-testid={`gateway-${g.id}`} extra={revokeButton(g)}>
+                <div style={{ minWidth: 0 }}>
+                  <div>
+                    <Typography.Text strong>{g.name}</Typography.Text> {statusTag(g)}
                   </div>
-                </List.Item>
-              )}
-            />
-          ) : (
-            <Table<Gateway>
-              size="small"
-              rowKey="id"
-              data-testid="gateway-list"
-              loading={list.isPending}
-              dataSource={items}
-              pagination={false}
-              locale={{ emptyText: <Empty description={t('monitoring.gateways.empty')} /> }}
-              onRow={(g) => ({ 'data-testid': `gateway-${g.id}` }) as HTMLAttributes<HTMLElement>}
-              columns={[
-                { title: t('monitoring.gateways.name'), dataIndex: 'name', key: 'name' },
-                {
-                  title: t('monitoring.gateways.id'),
-                  key: 'id',
-                  render: (_, g) => (
-                    <Typography.Text copyable={{ text: g.id }} style={{ fontSize: 12 }} code>
-                      {g.id}
+                  <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
+                    {t('monitoring.gateways.lastSeen')}: {lastSeen(g)}
+                  </Typography.Text>
+                  <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
+                    {t('monitoring.gateways.createdAt')}: {formatDateTime(g.createdAt)}
+                  </Typography.Text>
+                </div>
+              </List.Item>
+            )}
+          />
+        ) : (
+          <Table<Gateway>
+            size="small"
+            rowKey="id"
+            data-testid="gateway-list"
+            loading={list.isPending}
+            dataSource={items}
+            pagination={false}
+            locale={{ emptyText: <Empty description={t('monitoring.gateways.empty')} /> }}
+            onRow={(g) => ({ 'data-testid': `gateway-${g.id}` }) as HTMLAttributes<HTMLElement>}
+            columns={[
+              { title: t('monitoring.gateways.name'), dataIndex: 'name', key: 'name' },
+              {
+                title: t('monitoring.gateways.id'),
+                key: 'id',
+                render: (_, g) => (
+                  <Typography.Text copyable={{ text: g.id }} style={{ fontSize: 12 }} code>
+                    {g.id}
+                  </Typography.Text>
+                ),
+              },
+              {
+                title: t('monitoring.gateways.createdAt'),
+                key: 'createdAt',
+                render: (_, g) => formatDateTime(g.createdAt),
+              },
+              { title: t('monitoring.gateways.lastSeen'), key: 'lastSeen', render: (_, g) => lastSeen(g) },
+              {
+                title: t('monitoring.gateways.status'),
+                key: 'status',
+                render: (_, g) => (
+                  <>
+                    {statusTag(g)}
+                    <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
+                      {g.revokedAt
+                        ? t('monitoring.gateways.revokedAt', { time: formatDateTime(g.revokedAt) })
+                        : t('monitoring.gateways.tokenHint', { hint: g.tokenHint })}
                     </Typography.Text>
-                  ),
-                },
-                {
-                  title: t('monitoring.gateways.createdAt'),
-                  key: 'createdAt',
-                  render: (_, g) => formatDateTime(g.createdAt),
-                },
-                { title: t('monitoring.gateways.lastSeen'), key: 'lastSeen', render: (_, g) => lastSeen(g) },
-                {
-                  title: t('monitoring.gateways.status'),
-                  key: 'status',
-                  render: (_, g) => (
-                    <>
-                      {statusTag(g)}
-                      <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
-                        {g.revokedAt
-                          ? t('monitoring.gateways.revokedAt', { time: formatDateTime(g.revokedAt) })
-                          : t('monitoring.gateways.tokenHint', { hint: g.tokenHint })}
-                      </Typography.Text>
-                    </>
-                  ),
-                },
-                ...(manage
-                  ? [
-                      {
-                        title: t('common.actions'),
-                        key: 'actions',
-                        render: (_: unknown, g: Gateway) => revokeButton(g),
-                      },
-                    ]
-                  : []),
-              ]}
-            />
-          )}
-        </Card>
-      )}
+                  </>
+                ),
+              },
+              ...(manage
+                ? [
+                    {
+                      title: t('common.actions'),
+                      key: 'actions',
+                      render: (_: unknown, g: Gateway) => revokeButton(g),
+                    },
+                  ]
+                : []),
+            ]}
+          />
+        )}
+      </SetupScreen>
       {enterpriseId && (
         <RegisterModal
           open={registering}

@@ -1,15 +1,14 @@
 import { EditOutlined, LineChartOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Empty, List, Space, Table, Tag, Typography } from 'antd';
+import { Button, Empty, List, Space, Table, Tag, Typography } from 'antd';
 import type { HTMLAttributes } from 'react';
 import { Link } from 'react-router';
 import type { Thresholds } from '../../../../core/monitoring';
 import { pickLang, type TFn, useLang, useT } from '../../../app/i18n';
-import { errorMessage } from '../../../shared/errors';
 import { useIsPhone } from '../../../shared/hooks';
 import { useCan } from '../../auth/api';
 import { MONITORING_KEYS, type MonitoringPoint, monitoringApi, useTemplates } from '../api';
-import { SetupEnterpriseBar, useSetupEnterprise } from '../components/SetupEnterprise';
+import { SetupScreen, useSetupEnterprise } from '../components/SetupEnterprise';
 
 const SUMMARY_KEYS = ['lowLow', 'low', 'high', 'highHigh', 'powerCut', 'restore'] as const;
 
@@ -67,74 +66,65 @@ export default function PointsPage() {
   );
   const items = list.data?.items ?? [];
   return (
-    <>
-      <div className="fx-toolbar">
-        <h1 className="fx-page-title fx-grow" style={{ marginBottom: 0 }}>
-          {t('monitoring.points.title')}
-        </h1>
-        {manage && enterpriseId && (
+    <SetupScreen
+      title={t('monitoring.points.title')}
+      setup={setup}
+      error={list.error}
+      action={
+        manage && (
           <Link to={`/monitoring/points/new?enterpriseId=${enterpriseId}`}>
             <Button type="primary" icon={<PlusOutlined />} data-testid="point-new">
               {t('monitoring.points.new')}
             </Button>
           </Link>
-        )}
-      </div>
-      <SetupEnterpriseBar setup={setup} />
-      {!enterpriseId ? (
-        <Card>
-          <Empty description={t('monitoring.setup.pickEnterpriseHint')} />
-        </Card>
-      ) : (
-        <Card size="small">
-          {list.error && <Alert type="error" showIcon title={errorMessage(list.error)} style={{ marginBottom: 12 }} />}
-          {phone ? (
-            <List
-              data-testid="managed-points"
-              loading={list.isPending}
-              dataSource={items}
-              locale={{ emptyText: <Empty description={t('monitoring.points.empty')} /> }}
-              renderItem={(p) => (
-                <List.Item key={p.id} data-testid={`managed-point-${p.code}`} extra={actions(p)}>
-                  <div style={{ minWidth: 0 }}>
-                    {name(p)}
-                    <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
-                      {thresholdSummary(t, p.effectiveThresholds, p.unit)}
-                    </Typography.Text>
-                  </div>
-                </List.Item>
-              )}
-            />
-          ) : (
-            <Table<MonitoringPoint>
-              size="small"
-              rowKey="id"
-              data-testid="managed-points"
-              loading={list.isPending}
-              dataSource={items}
-              pagination={false}
-              locale={{ emptyText: <Empty description={t('monitoring.points.empty')} /> }}
-              onRow={(p) => ({ 'data-testid': `managed-point-${p.code}` }) as HTMLAttributes<HTMLElement>}
-              columns={[
-                { title: t('monitoring.enterprise.points'), key: 'name', render: (_, p) => name(p) },
-                { title: t('monitoring.points.template'), key: 'template', render: (_, p) => templateName(p.template) },
-                {
-                  title: t('monitoring.points.thresholds'),
-                  key: 'thresholds',
-                  render: (_, p) => thresholdSummary(t, p.effectiveThresholds, p.unit),
-                },
-                {
-                  title: t('monitoring.points.interval'),
-                  key: 'interval',
-                  align: 'right',
-                  render: (_, p) => `${p.intervalSeconds} s`,
-                },
-                { title: t('common.actions'), key: 'actions', render: (_, p) => actions(p) },
-              ]}
-            />
+        )
+      }
+    >
+      {phone ? (
+        <List
+          data-testid="managed-points"
+          loading={list.isPending}
+          dataSource={items}
+          locale={{ emptyText: <Empty description={t('monitoring.points.empty')} /> }}
+          renderItem={(p) => (
+            <List.Item key={p.id} data-testid={`managed-point-${p.code}`} extra={actions(p)}>
+              <div style={{ minWidth: 0 }}>
+                {name(p)}
+                <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+                  {thresholdSummary(t, p.effectiveThresholds, p.unit)}
+                </Typography.Text>
+              </div>
+            </List.Item>
           )}
-        </Card>
+        />
+      ) : (
+        <Table<MonitoringPoint>
+          size="small"
+          rowKey="id"
+          data-testid="managed-points"
+          loading={list.isPending}
+          dataSource={items}
+          pagination={false}
+          locale={{ emptyText: <Empty description={t('monitoring.points.empty')} /> }}
+          onRow={(p) => ({ 'data-testid': `managed-point-${p.code}` }) as HTMLAttributes<HTMLElement>}
+          columns={[
+            { title: t('monitoring.enterprise.points'), key: 'name', render: (_, p) => name(p) },
+            { title: t('monitoring.points.template'), key: 'template', render: (_, p) => templateName(p.template) },
+            {
+              title: t('monitoring.points.thresholds'),
+              key: 'thresholds',
+              render: (_, p) => thresholdSummary(t, p.effectiveThresholds, p.unit),
+            },
+            {
+              title: t('monitoring.points.interval'),
+              key: 'interval',
+              align: 'right',
+              render: (_, p) => `${p.intervalSeconds} s`,
+            },
+            { title: t('common.actions'), key: 'actions', render: (_, p) => actions(p) },
+          ]}
+        />
       )}
-    </>
+    </SetupScreen>
   );
 }
