@@ -56,6 +56,7 @@ export async function postgresBus(
   let closed = false;
   let retryMs = 500;
   let timer: NodeJS.Timeout | null = null;
+  let sending: Promise<void> = Promise.resolve();
 
   async function connect(): Promise<pg.Client> {
     const c = new pg.Client({ connectionString: url, application_name: opts.applicationName ?? APPLICATION_NAME });
@@ -113,10 +114,17 @@ export async function postgresBus(
         local.publish(e);
         return;
       }
-      c.query('select pg_notify($1, $2)', [CHANNEL, payload]).catch((err) => {
-        log.error({ err }, 'publish failed');
-        local.publish(e);
-      });
+      // One statement at a time on the listening connection (pg queues concurrent calls itself, but that is
+      // deprecated in pg 8 and removed in pg 9), in publish order.
+      sending = sending
+        .then(() => c.query('select pg_notify($1, $2)', [CHANNEL, payload]))
+        .then(
+          () => undefined,
+          (err: unknown) => {
+            log.error({ err }, 'publish failed');
+            local.publish(e);
+          },
+        );
     },
     subscribe: local.subscribe,
     async close() {
@@ -125,6 +133,7 @@ export async function postgresBus(
       await local.close();
       const c = client;
       client = null;
+      await sending;
       await c?.end();
     },
   };
