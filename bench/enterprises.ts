@@ -27,10 +27,10 @@ import { type Database, type Db, openDatabase } from '../src/server/platform/db/
 import { MIGRATIONS, migrate } from '../src/server/platform/db/migrate.js';
 import { createPlatform, type Platform } from '../src/server/platform/platform.js';
 import { buildServer } from '../src/server/server.js';
-import { cpuMeter, pidMeter, waitForQuiet } from './lib/cpu.js';
+import { cpuMeter, pidMeter } from './lib/cpu.js';
 import { seedEnterprises } from './lib/enterprise-data.js';
-import { runLoad } from './lib/load.js';
 import { machineInfo } from './lib/machine.js';
+import { measuredLoad } from './lib/measured-load.js';
 import { type BenchResult, type ResultTable, writeReadme, writeResult } from './lib/report.js';
 import { type LatencySummary, summarise } from './lib/stats.js';
 
@@ -421,27 +421,18 @@ async function benchOne(kind: DbKind, o: EnterpriseBenchOptions, cores: number) 
             );
           }
 
-          const idleBefore = await waitForQuiet(cores, 30, o.quietSec);
-          if (o.nice !== null) {
-            // Open the server's pool connections first, so that their backends get the priority too.
-            await Promise.all(Array.from({ length: o.connections }, () => fetch(url, { headers: { cookie } })));
-            await target.prioritise(o.nice);
-          }
-          const meter = cpuMeter(cores);
-          const pgMeter = pidMeter(await target.backends());
-          const http = await runLoad({
+          const { idleBefore, http, cpu, postgres, other } = await measuredLoad({
             url,
-            headers: { cookie },
+            cookie,
+            kind,
+            target,
+            cores,
             connections: o.connections,
-            durationSec: o.httpSec,
+            httpSec: o.httpSec,
             warmupSec: o.warmupSec,
+            quietSec: o.quietSec,
+            nice: o.nice,
           });
-          const cpu = meter();
-          const postgres = pgMeter();
-          const other =
-            cpu.machine === null
-              ? null
-              : Math.max(0, cpu.machine - cpu.self - http.loadGenCpuPct - (kind === 'postgres' ? postgres : 0));
           if (http.non2xx || http.errors) o.log(`  ! ${http.non2xx} non-2xx, ${http.errors} errors`);
           const backends = await target.backends();
           const bare = await runBare(target.clients, compiled, o.bareSec, cores, backends, 500);
