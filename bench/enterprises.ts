@@ -27,7 +27,7 @@ import { type Database, type Db, openDatabase } from '../src/server/platform/db/
 import { MIGRATIONS, migrate } from '../src/server/platform/db/migrate.js';
 import { createPlatform, type Platform } from '../src/server/platform/platform.js';
 import { buildServer } from '../src/server/server.js';
-import { cpuMeter, pidMeter } from './lib/cpu.js';
+import { cpuMeter, pidMeter, prioritiseSelf } from './lib/cpu.js';
 import { seedEnterprises } from './lib/enterprise-data.js';
 import { machineInfo } from './lib/machine.js';
 import { measuredLoad } from './lib/measured-load.js';
@@ -532,30 +532,6 @@ function table(kind: DbKind, version: string, figures: ScenarioFigures[], target
 }
 
 export const P95_TARGET_MS = 50;
-
-/**
- * Raises this process's scheduling priority (inherited by the load generator) and, where the kernel groups
- * processes by session (autogroup: nice then only ranks processes within one session), its session's too.
- * Returns a function that puts the session's back.
- */
-export function prioritiseSelf(nice: number): () => void {
-  os.setPriority(nice);
-  const file = '/proc/self/autogroup';
-  let before: string | undefined;
-  try {
-    before = /nice (-?\d+)/.exec(fs.readFileSync(file, 'utf8'))?.[1];
-    fs.writeFileSync(file, String(nice));
-  } catch {
-    // No autogroup scheduling here.
-  }
-  return () => {
-    try {
-      if (before !== undefined) fs.writeFileSync(file, before);
-    } catch {
-      // As above.
-    }
-  };
-}
 
 export async function benchEnterprises(o: EnterpriseBenchOptions): Promise<BenchResult> {
   const started = new Date();

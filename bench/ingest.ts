@@ -39,7 +39,7 @@ import { type Database, openDatabase } from '../src/server/platform/db/client.js
 import { MIGRATIONS, migrate } from '../src/server/platform/db/migrate.js';
 import { startEmbeddedBroker } from '../src/server/platform/mqtt/broker.js';
 import { createPlatform, type Platform } from '../src/server/platform/platform.js';
-import { cpuMeter, pidMeter, waitForQuiet } from './lib/cpu.js';
+import { cpuMeter, pidMeter, prioritiseSelf, waitForQuiet } from './lib/cpu.js';
 import { machineInfo } from './lib/machine.js';
 import type { ChildToParent, MqttLoadConfig, ParentToChild } from './lib/mqtt-load-child.js';
 import { NODE_RED_TABLES, startNodeRed } from './lib/nodered.js';
@@ -834,25 +834,6 @@ function table(kind: DbKind, version: string, figures: ShapeFigures[]): ResultTa
       'target',
     ],
     rows,
-  };
-}
-
-function prioritiseSelf(nice: number): () => void {
-  os.setPriority(nice);
-  const file = '/proc/self/autogroup';
-  let before: string | undefined;
-  try {
-    before = /nice (-?\d+)/.exec(fs.readFileSync(file, 'utf8'))?.[1];
-    fs.writeFileSync(file, String(nice));
-  } catch {
-    // No autogroup scheduling here.
-  }
-  return () => {
-    try {
-      if (before !== undefined) fs.writeFileSync(file, before);
-    } catch {
-      // As above.
-    }
   };
 }
 

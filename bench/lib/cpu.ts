@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 
 /** CPU time spent while a measurement ran, as percentages of one core (so 2 busy cores = 200 %). */
 export interface CpuShare {
@@ -87,4 +88,28 @@ export async function waitForQuiet(cores: number, maxBusyPct: number, maxSec: nu
   let busy = await machineBusy(1000, cores);
   while (busy !== null && busy > maxBusyPct && Date.now() < until) busy = await machineBusy(1000, cores);
   return busy;
+}
+
+/**
+ * Raises this process's scheduling priority (inherited by the load generator) and, where the kernel groups
+ * processes by session (autogroup: nice then only ranks processes within one session), its session's too.
+ * Returns a function that puts the session's back.
+ */
+export function prioritiseSelf(nice: number): () => void {
+  os.setPriority(nice);
+  const file = '/proc/self/autogroup';
+  let before: string | undefined;
+  try {
+    before = /nice (-?\d+)/.exec(fs.readFileSync(file, 'utf8'))?.[1];
+    fs.writeFileSync(file, String(nice));
+  } catch {
+    // No autogroup scheduling here.
+  }
+  return () => {
+    try {
+      if (before !== undefined) fs.writeFileSync(file, before);
+    } catch {
+      // As above.
+    }
+  };
 }
