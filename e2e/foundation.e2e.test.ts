@@ -89,9 +89,9 @@ run('foundation journeys in Chromium', () => {
     await page.getByTestId('import-file').setInputFiles(file);
     const table = page.getByTestId('import-errors');
     await table.waitFor();
-    expect(await table.innerText()).toMatch(/3/);
+    expect(await table.textContent()).toMatch(/3/);
     // The server sends a stable key (credit_code.check); the page words it in the reader's language.
-    expect(await table.innerText()).toContain('统一社会信用代码校验位错误');
+    expect(await table.textContent()).toContain('统一社会信用代码校验位错误');
     const after = await env.p.db
       .selectFrom('enterprises')
       .select((eb) => eb.fn.countAll<number>().as('n'))

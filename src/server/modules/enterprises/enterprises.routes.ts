@@ -19,14 +19,7 @@ import { ctxOf } from '../../platform/http/context.js';
 import { boolParam, listParam, pageQuery } from '../../platform/http/pagination.js';
 import type { Platform } from '../../platform/platform.js';
 import { columnHeader, exportWorkbook, readImport, templateWorkbook } from './enterprises.excel.js';
-import {
-  findEnterprise,
-  LIST_COLUMNS,
-  listPage,
-  resolveFilters,
-  SORTABLE,
-  scopedEnterprises,
-} from './enterprises.repo.js';
+import { findEnterprise, listPage, resolveFilters, SORTABLE, scopedEnterprises } from './enterprises.repo.js';
 import { createEnterprise, enterpriseSummary, presentEnterprise, updateEnterprise } from './enterprises.service.js';
 
 const filterQuery = {

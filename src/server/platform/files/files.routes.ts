@@ -18,7 +18,7 @@ export function fileRoutes(app: FastifyInstance, p: Platform) {
       ]);
     }
     const part = await req.file();
-    if (!part || part.fieldname !== 'file') {
+    if (part?.fieldname !== 'file') {
       throw new AppError(400, 'VALIDATION', 'The multipart field must be named "file"', [
         { path: 'file', message: 'required' },
       ]);
