@@ -4,6 +4,7 @@ import { escalateUnacknowledged } from './alarms.service.js';
 import { purgeDeadLetters } from './dead-letters.js';
 import { readMonitoringSettings } from './monitoring.settings.js';
 import { maintainPartitions } from './partitions.js';
+import { runRollups } from './rollups.js';
 
 /** Readings partitions: create a week ahead, drop those past their retention period. Idempotent. */
 export function partitionsJob(p: Platform): JobDefinition {
@@ -45,6 +46,22 @@ export function deadLettersJob(p: Platform): JobDefinition {
   };
 }
 
+/**
+ * The 1-minute and 1-hour rollups of readings newer than a minute, from the raw rows (rollups.ts). Idempotent, and
+ * safe when several instances run it: the watermark moves under an advisory lock, one reconciliation at a time.
+ */
+export function rollupJob(p: Platform): JobDefinition {
+  return {
+    name: 'monitoring.rollup',
+    cron: '* * * * *',
+    description:
+      'Roll up the readings of closed minutes into the 1-minute and 1-hour rollups (late readings are rolled up at ingest)',
+    async run({ asOf }) {
+      return runRollups(p.db, asOf);
+    },
+  };
+}
+
 export function monitoringJobs(p: Platform): JobDefinition[] {
-  return [partitionsJob(p), escalateJob(p), deadLettersJob(p)];
+  return [partitionsJob(p), escalateJob(p), deadLettersJob(p), rollupJob(p)];
 }

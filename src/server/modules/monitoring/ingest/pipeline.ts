@@ -19,6 +19,7 @@ import { type IngestOptions, ingestOptionsFromEnv } from '../monitoring.config.j
 import { readMonitoringSettings } from '../monitoring.settings.js';
 import { ensurePartition, listPartitions, partitionName, partitionStart, SERIES } from '../partitions.js';
 import { definitionOf, type PointRow, UUID_RE } from '../points.model.js';
+import { ROLLUP_LOCK } from '../rollups.js';
 import { createIngestMetrics, type IngestMetrics } from './metrics.js';
 import {
   type DeadLetterReason,
@@ -33,8 +34,9 @@ import {
  *
  * - Transports (HTTP, embedded broker, external subscription) `admit` parsed messages. Admission fails (HTTP → 503)
  *   or waits (MQTT → no PUBACK yet) while the buffer is full.
- * - A flush loop writes batches: one transaction per batch — the readings (`on conflict do nothing`) and their
- *   1-minute and 1-hour rollups in one statement over array parameters (`unnest`), the rule evaluation of every
+ * - A flush loop writes batches: one transaction per batch — the readings (`on conflict do nothing`) and, for late
+ *   readings only, their 1-minute and 1-hour rollups in one statement over array parameters (`unnest`; current
+ *   readings are rolled up after the fact by the job `monitoring.rollup`, rollups.ts), the rule evaluation of every
  *   new reading, the alarms it causes, the rule state of each point (one statement, one JSON parameter) and the
  *   dead letters. Only after COMMIT is each message's promise resolved — that is when MQTT acknowledges and HTTP
  *   answers. `fangxian_ingest_flush_stage_seconds{stage}` times each step.
@@ -557,6 +559,9 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     for (;;) {
       try {
         after = await db.transaction().execute(async (tx) => {
+          // First, before any row lock: the rollup job's watermark cannot move while this transaction decides which
+          // readings it folds into the rollups itself (see storeReadings); the job waits for it to commit.
+          if (rows.length) await sql`select pg_advisory_xact_lock_shared(${ROLLUP_LOCK}::int8)`.execute(tx);
           if (!optimistic) await lockPoints(tx, touched, nowMs);
           lap('lock');
 
@@ -679,8 +684,11 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
 
   /**
    * Inserts the readings (`on conflict do nothing`: `(point, ts)` is the key) and folds the ones actually inserted
-   * into the 1-minute and 1-hour rollups, in one statement with three array parameters (no per-row parameters to
-   * bind and parse). Buckets are aligned to the epoch (UTC), rollup rows are upserted in (point, bucket) order so
+   * that are older than the rollup job's watermark (`inline_before`: late readings — a backlog, a redelivery) into
+   * the 1-minute and 1-hour rollups, in one statement with three array parameters (no per-row parameters to bind and
+   * parse); newer readings are left to the job `monitoring.rollup` (rollups.ts), so a current reading costs one row
+   * write here instead of three. The watermark is read after the shared advisory lock was taken (statement
+   * snapshot), so the job has not moved past it. Buckets are aligned to the epoch (UTC), rollup rows are upserted in (point, bucket) order so
    * that two instances lock them in the same order. Returns the indexes (0-based, into `rows`) of readings that
    * were already stored (searched only when fewer rows were inserted than sent: redeliveries are the exception).
    */
@@ -695,7 +703,7 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
         insert into ${sql.table(table)} as r (point_id, bucket, min, max, sum, count, last_ts, last_value)
         select point_id, date_bin(${width}::interval, ts, timestamptz 'epoch'), min(value), max(value), sum(value),
                count(*)::int, max(ts), (array_agg(value order by ts desc))[1]
-        from ins group by 1, 2 order by 1, 2
+        from ins where ts < (select inline_before from rolled) group by 1, 2 order by 1, 2
         on conflict (point_id, bucket) do update set
           min = least(r.min, excluded.min),
           max = greatest(r.max, excluded.max),
@@ -707,6 +715,8 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
         with v as (
           select u.point_id, timestamptz 'epoch' + u.ms * interval '1 millisecond' as ts, u.value, u.i
           from unnest(${ids}::uuid[], ${ms}::int8[], ${values}::float8[]) with ordinality as u(point_id, ms, value, i)
+        ), rolled as (
+          select coalesce((select inline_before from monitoring_rollup_state), 'infinity'::timestamptz) as inline_before
         ), ins as (
           insert into readings (point_id, ts, value) select point_id, ts, value from v
           on conflict do nothing
