@@ -33,6 +33,7 @@ import { createGateway, createPoint, type IngestRuntime, startIngest } from '../
 import { ingestOptionsFromEnv, readingsTopic } from '../src/server/modules/monitoring/monitoring.config.js';
 import { MONITORING_DEFAULTS } from '../src/server/modules/monitoring/monitoring.settings.js';
 import { maintainPartitions } from '../src/server/modules/monitoring/partitions.js';
+import { runRollups } from '../src/server/modules/monitoring/rollups.js';
 import { SYSTEM_ACTOR } from '../src/server/platform/authz/actor.js';
 import { loadConfig } from '../src/server/platform/config.js';
 import { type Database, openDatabase } from '../src/server/platform/db/client.js';
@@ -550,11 +551,36 @@ async function benchDb(
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 100);
   let nodeRedVersion: string | null = null;
+  const cleanups: (() => Promise<void>)[] = [];
   try {
     const w = await makeWorld(p, o);
     await maintainPartitions(p.db, p.clock.now(), MONITORING_DEFAULTS);
-    // Readings' times: a fresh range per measurement, within the last hour (partitions exist, nothing is in the future).
-    let tsCursor = Date.now() - 50 * 60_000;
+    // Readings' times: a fresh range per measurement, from now on, as sensors report (readings older than the rollup
+    // job's watermark would take the late path, rolled up inside the ingest transaction). The ranges advance more
+    // slowly than the clock (a few seconds per measurement), so nothing is in the future.
+    let tsCursor = Date.now();
+    // The worker's job monitoring.rollup, every minute as in production, so its cost is in the figures.
+    const rollupRuns = { n: 0, ms: 0, readings: 0 };
+    let rollupRunning: Promise<void> = Promise.resolve();
+    const rollupTimer = setInterval(() => {
+      rollupRunning = rollupRunning.then(async () => {
+        const t0 = now();
+        const r = await runRollups(p.db, new Date()).catch((err: unknown) => {
+          o.log(`  monitoring.rollup failed: ${String(err)}`);
+          return null;
+        });
+        rollupRuns.n++;
+        rollupRuns.ms += now() - t0;
+        rollupRuns.readings += r?.readings ?? 0;
+      });
+    }, 60_000);
+    cleanups.push(async () => {
+      clearInterval(rollupTimer);
+      await rollupRunning;
+      o.log(
+        `  monitoring.rollup: ${rollupRuns.n} runs, ${Math.round(rollupRuns.ms)} ms in all, ${rollupRuns.readings} readings rolled up`,
+      );
+    });
     const nextRange = (published: number) => {
       const start = tsCursor;
       tsCursor += Math.ceil(published / o.points) + 10 + 1000;
@@ -750,6 +776,7 @@ async function benchDb(
     }
   } finally {
     clearInterval(rssTimer);
+    for (const f of cleanups) await f();
     await p.close().catch(() => undefined);
     await target.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
