@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { ENTERPRISE_COUNTS } from '../../platform/db/count-cache.js';
 import type { Platform } from '../../platform/platform.js';
 import { campaignRoutes } from './campaigns.js';
 import { catalogRoutes } from './catalog.routes.js';
 import { exportRoutes } from './exports.js';
-import { canSeeHazard } from './hazards.repo.js';
+import { canSeeHazard, HAZARD_COUNTS } from './hazards.repo.js';
 import { hazardRoutes } from './hazards.routes.js';
 import { reportRoutes } from './reports.routes.js';
 import { canSeeReport } from './reports.service.js';
@@ -23,6 +24,8 @@ export function registerHazardFiles(p: Platform) {
 
 /** Every HTTP route of the hazards module (the public report routes carry their own rate limit). */
 export function hazardsModuleRoutes(app: FastifyInstance, p: Platform) {
+  // Hazard totals are scoped through the enterprise (its township, departments): an enterprise's edit drops them.
+  p.counts.dependOn(HAZARD_COUNTS, ENTERPRISE_COUNTS);
   exportRoutes(app, p);
   statsRoutes(app, p);
   hazardRoutes(app, p);

@@ -24,6 +24,27 @@ describe('count cache', () => {
     there.close();
   });
 
+  it('drops a dependent topic’s totals with the topic it depends on, here and on another instance', async () => {
+    const bus = localBus();
+    const here = createCountCache(bus);
+    const there = createCountCache(bus);
+    for (const c of [here, there]) c.dependOn('hazards', 'enterprises');
+    let counted = 0;
+    const count = async () => ++counted;
+    expect(await here.get('hazards', 'region:/1/2/', count)).toBe(1);
+    expect(await there.get('hazards', 'region:/1/2/', count)).toBe(2);
+    // A hazard write leaves enterprise totals alone; an enterprise write drops the hazard totals too.
+    expect(await here.get('enterprises', 'county', count)).toBe(3);
+    here.changed('hazards');
+    expect(await here.get('enterprises', 'county', count)).toBe(3);
+    expect(await here.get('hazards', 'region:/1/2/', count)).toBe(4);
+    there.changed('enterprises');
+    expect(await here.get('hazards', 'region:/1/2/', count)).toBe(5);
+    expect(await there.get('hazards', 'region:/1/2/', count)).toBe(6);
+    here.close();
+    there.close();
+  });
+
   it('answers but does not keep a total counted while a write landed', async () => {
     const cache = createCountCache(localBus());
     let counted = 0;

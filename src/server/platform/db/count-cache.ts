@@ -21,13 +21,17 @@ export function createCountCache(bus: EventBus) {
   /** Counts running now, by key and stamp: concurrent misses of one total share one count. */
   const inFlight = new Map<string, Promise<number>>();
   const generations = new Map<string, number>();
+  /** Topics whose totals also depend on another topic's rows (dependOn). */
+  const dependents = new Map<string, Set<string>>();
   /** Bumped when the bus reconnects (announcements may have been missed): drops every topic at once. */
   let epoch = 0;
   const stamp = (topic: string) => `${epoch}.${generations.get(topic) ?? 0}`;
 
-  function dropLocally(topic: string) {
-    generations.set(topic, (generations.get(topic) ?? 0) + 1);
-    for (const k of entries.keys()) if (k.startsWith(`${topic}\u0000`)) entries.delete(k);
+  function dropLocally(changed: string) {
+    for (const topic of [changed, ...(dependents.get(changed) ?? [])]) {
+      generations.set(topic, (generations.get(topic) ?? 0) + 1);
+      for (const k of entries.keys()) if (k.startsWith(`${topic}\u0000`)) entries.delete(k);
+    }
   }
   const unsubscribe = bus.subscribe((e) => {
     if (e.type === CHANGED_EVENT && typeof e.data === 'string') dropLocally(e.data);
@@ -64,6 +68,15 @@ export function createCountCache(bus: EventBus) {
         entries.set(k, { n, until: performance.now() + COUNT_CACHE_MS });
       }
       return n;
+    },
+    /**
+     * Totals of `topic` also depend on the rows of `on`: a change announced for `on` drops them too (a hazard
+     * list is scoped and filtered through its enterprise, so moving an enterprise changes township totals).
+     */
+    dependOn(topic: string, on: string) {
+      const set = dependents.get(on) ?? new Set<string>();
+      set.add(topic);
+      dependents.set(on, set);
     },
     /** Rows of `topic` were written: forget its totals here and on every instance. */
     changed(topic: string) {
