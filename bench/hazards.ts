@@ -26,7 +26,8 @@ import {
   listPageQuery,
   PER_ENTERPRISE_MAX,
   perEnterprisePlanQuery,
-  resolveSearch,
+  regionLookupQuery,
+  resolveFilters,
   searchEnterprisesQuery,
 } from '../src/server/modules/hazards/hazards.repo.js';
 import { hazardListQuery } from '../src/server/modules/hazards/hazards.schemas.js';
@@ -134,12 +135,12 @@ export const SCENARIOS: Scenario[] = [
 ];
 
 /** The SELECTs a request runs, in order, compiled from the module's own builders (the route's code path). */
-async function compileRequest(db: Db, actor: Actor, s: Scenario, query: Record<string, string>, today: string) {
+export async function compileRequest(db: Db, actor: Actor, s: Scenario, query: Record<string, string>, today: string) {
   const parsed = hazardListQuery.parse(query);
   const { page, pageSize, sort, cursor: _cursor, withTotal: _withTotal, ...filters } = parsed;
-  const lookup = searchEnterprisesQuery(db, filters);
-  const f: HazardFilters = await resolveSearch(db, filters);
-  const first = lookup ? [lookup.compile()] : [];
+  const lookups = [searchEnterprisesQuery(db, filters), regionLookupQuery(db, filters)];
+  const f: HazardFilters = await resolveFilters(db, filters);
+  const first = lookups.flatMap((q) => (q ? [q.compile()] : []));
   if (s.kind === 'stats') {
     // The route's queries: from the stored figures when they answer (totals, groups, trend, the live overdue
     // remainder), else the live aggregates (totals, groups, found and closed trends). Totals come first.

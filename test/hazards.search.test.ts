@@ -133,6 +133,50 @@ describe.each(DATABASES)('hazard search on $name', (dbc) => {
     expect(res.statusCode).toBe(400);
   });
 
+  it('pages a search newest first the same inside and beyond the walked window, by page and by cursor', async () => {
+    // 2,100 older hazards of entA: every 7th says 窗台积尘, the oldest alone 罕见裂缝 — beyond the newest 2,000
+    // entries a search page walks first (searchWindow), so only the search's own indexes find it.
+    const template = h.power?.id ?? '';
+    await sql`
+      insert into hazards (code, enterprise_id, place, sector, category, level, path, status, description, source,
+                           finder_side, finder_name, found_at, deadline, created_at, updated_at)
+      select 'YH-1999-9' || lpad(i::text, 5, '0'), enterprise_id, '窗台', sector, category, level, path, status,
+             case when i = 2100 then '罕见裂缝' when i % 7 = 0 then '窗台积尘' else '地面湿滑' end,
+             source, finder_side, finder_name, found_at - make_interval(mins => i), deadline,
+             created_at - make_interval(mins => i), updated_at
+      from hazards, generate_series(1, 2100) as i where id = ${template}::uuid`.execute(env.p.db);
+    await env.p.counts.changed('hazards');
+    expect(await search(w.u.county.headers, '罕见裂缝')).toEqual([]);
+    const rare = await env.app.inject({ url: '/api/hazards?q=罕见裂缝', headers: w.u.county.headers });
+    expect(rare.json().items.map((i: { code: string }) => i.code)).toEqual(['YH-1999-902100']);
+
+    const definition = await sql<{ id: string }>`
+      select id from hazards where description like '%积尘%' order by created_at desc, id desc`.execute(env.p.db);
+    const all = definition.rows.map((r) => r.id);
+    expect(all.length).toBe(299);
+    const page = async (query: Record<string, string>) => {
+      const res = await env.app.inject({
+        url: `/api/hazards?${new URLSearchParams({ q: '积尘', pageSize: '20', ...query })}`,
+        headers: w.u.townA.headers,
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { items: { id: string }[]; total: number; nextCursor: string | null };
+    };
+    for (const n of [1, 2, 8, 15]) {
+      const got = await page({ page: String(n) });
+      expect(got.total).toBe(299);
+      expect(got.items.map((i) => i.id)).toEqual(all.slice((n - 1) * 20, n * 20));
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const got: { items: { id: string }[]; nextCursor: string | null } = await page(cursor ? { cursor } : {});
+      seen.push(...got.items.map((i) => i.id));
+      cursor = got.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all);
+  });
+
   /** The plan for `select id from hazards where <search>` with sequential scans priced out. */
   async function plan(q: string, enterpriseIds: string[] = []): Promise<string> {
     const cond = searchSql(q, enterpriseIds);
@@ -151,6 +195,10 @@ describe.each(DATABASES)('hazard search on $name', (dbc) => {
     expect(three).not.toContain('Seq Scan');
     const code = await plan('000123');
     expect(code).toContain('hazards_search');
+    // A whole code: its unique index, not the trigrams every code shares.
+    const whole = await plan('yh-2026-000123');
+    expect(whole).toContain('hazards_code_key');
+    expect(whole).not.toContain('Seq Scan');
     const two = await plan('瓦斯', [w.entB.id]);
     expect(two).toContain('hazards_bigrams');
     expect(two).toContain('hazards_enterprise');

@@ -1,4 +1,4 @@
-import { type RawBuilder, type Selectable, sql } from 'kysely';
+import { type AliasedSelectQueryBuilder, type RawBuilder, type Selectable, sql } from 'kysely';
 import { addDays } from '../../../core/hazards/escalation.js';
 import {
   HAZARD_OPEN_STATUSES,
@@ -35,6 +35,15 @@ export interface HazardFilters {
    * planner estimate the search and use an index for it). Without it the search uses a subquery.
    */
   qEnterpriseIds?: string[] | undefined;
+  /**
+   * The township (second level of the path) of `regionCode`, looked up beforehand by `resolveFilters`: it narrows
+   * through `hazards.region_level2` and its index (migration 0017). `regionIsLevel2` when `regionCode` is that
+   * township itself, so the hazard-side condition is the whole region filter.
+   */
+  regionLevel2?: string | undefined;
+  regionIsLevel2?: boolean | undefined;
+  /** The path of `regionCode`, looked up by `resolveFilters`: a constant prefix the region-path index narrows. */
+  regionPath?: string | undefined;
 }
 
 /** `deadline < today` in SQL for a rectifying hazard: the deadline ended before today's local midnight. */
@@ -49,9 +58,70 @@ const and = (conds: RawBuilder<boolean>[]) =>
 export function enterpriseConds(f: HazardFilters): RawBuilder<boolean>[] {
   const c: RawBuilder<boolean>[] = [];
   if (f.enterpriseId) c.push(sql<boolean>`enterprises.id = ${f.enterpriseId}::uuid`);
-  if (f.departmentId) c.push(sql<boolean>`${f.departmentId}::uuid = any(enterprises.department_ids)`);
-  if (f.regionCode) c.push(regionPrefixSql('enterprises', f.regionCode));
+  // Containment, not `= any(…)`: the GIN index on department_ids answers it.
+  if (f.departmentId) c.push(sql<boolean>`enterprises.department_ids @> array[${f.departmentId}::uuid]`);
+  if (f.regionCode) {
+    c.push(
+      f.regionIsLevel2 && f.regionLevel2
+        ? sql<boolean>`enterprises.region_level2 = ${f.regionLevel2}`
+        : f.regionPath
+          ? sql<boolean>`enterprises.region_path like ${`${escapeLike(f.regionPath)}%`}`
+          : regionPrefixSql('enterprises', f.regionCode),
+    );
+  }
   return c;
+}
+
+/** The township (second level) of a region path `/<root>/<township>/…/`, and whether the path is that township. */
+function level2Of(path: string): { level2: string; exact: boolean } | undefined {
+  const parts = path.split('/').filter(Boolean);
+  return parts[1] ? { level2: parts[1], exact: parts.length === 2 } : undefined;
+}
+
+/**
+ * The actor's scope as conditions on `hazards` alone, when it can be said there: the county (nothing), a
+ * township's officer (`region_level2`, migration 0017), an enterprise's user (`enterprise_id`). Undefined for a
+ * department (its enterprises' `department_ids`) and a village or deeper (the enterprise's path prefix).
+ */
+function hazardSideScope(actor: Actor): RawBuilder<boolean>[] | undefined {
+  switch (scopeKind(actor)) {
+    case 'county':
+      return [];
+    case 'enterprise':
+      return [
+        actor.enterpriseId ? sql<boolean>`hazards.enterprise_id = ${actor.enterpriseId}::uuid` : sql<boolean>`false`,
+      ];
+    case 'region': {
+      const l = actor.regionPath ? level2Of(actor.regionPath) : undefined;
+      return l?.exact ? [sql<boolean>`hazards.region_level2 = ${l.level2}`] : undefined;
+    }
+    case 'department':
+      return undefined;
+  }
+}
+
+/**
+ * What the scope and the region filter imply on `hazards` (true of every row they keep): the township of a
+ * region officer and of a region filter, through `hazards.region_level2`. For the county-wide and township
+ * reads; the per-enterprise reads have the enterprise already and do without.
+ */
+function townshipNarrowing(actor: Actor, f: HazardFilters): RawBuilder<boolean>[] {
+  const l = scopeKind(actor) === 'region' && actor.regionPath ? level2Of(actor.regionPath) : undefined;
+  return [
+    ...(l ? [sql<boolean>`hazards.region_level2 = ${l.level2}`] : []),
+    ...(f.regionLevel2 ? [sql<boolean>`hazards.region_level2 = ${f.regionLevel2}`] : []),
+  ];
+}
+
+/**
+ * The scope and the enterprise-side filters as conditions on `hazards` alone, or undefined when they need the
+ * enterprise row (a department, a village, a region filter below a township). Then the list's walk and count
+ * need not join the enterprise at all.
+ */
+function hazardSideOnly(actor: Actor, f: HazardFilters): RawBuilder<boolean>[] | undefined {
+  const own = hazardSideScope(actor);
+  if (!own || f.departmentId || (f.regionCode && !(f.regionIsLevel2 && f.regionLevel2))) return undefined;
+  return own;
 }
 
 /** `<alias>.region_path` lies in the subtree of the region `code` (none when the code is unknown). */
@@ -79,24 +149,52 @@ function hazardConds(f: HazardFilters, today?: string): RawBuilder<boolean>[] {
 /** At most this many enterprise ids are passed as a list; a name term matching more uses a subquery. */
 export const SEARCH_ENTERPRISES_MAX = 1000;
 
-/** Looks up the enterprises whose name contains `q` (enterprises_search for ≥ 3 characters), for searchSql. */
-export async function resolveSearch(db: Executor, f: HazardFilters): Promise<HazardFilters> {
+/**
+ * Looks up beforehand what the filters need from other tables, so the list's SQL has constants the planner can
+ * use: the enterprises whose name contains `q` (for searchSql) and the township of `regionCode`.
+ */
+export async function resolveFilters(db: Executor, f: HazardFilters): Promise<HazardFilters> {
+  let out = f;
   const lookup = searchEnterprisesQuery(db, f);
-  if (!lookup) return f;
-  const rows = await lookup.execute();
-  return rows.length > SEARCH_ENTERPRISES_MAX ? f : { ...f, qEnterpriseIds: rows.map((r) => r.id) };
+  if (lookup) {
+    const rows = await lookup.execute();
+    if (rows.length <= SEARCH_ENTERPRISES_MAX) out = { ...out, qEnterpriseIds: rows.map((r) => r.id) };
+  }
+  const region = await regionLookupQuery(db, f)?.executeTakeFirst();
+  // An unknown code keeps the prefix condition alone, which matches nothing.
+  const l = region ? level2Of(region.path) : undefined;
+  if (region) out = { ...out, regionPath: region.path };
+  if (l) out = { ...out, regionLevel2: l.level2, regionIsLevel2: l.exact };
+  return out;
+}
+
+/** The region lookup resolveFilters runs (undefined without a region filter). */
+export function regionLookupQuery(db: Executor, f: HazardFilters) {
+  return f.regionCode ? db.selectFrom('regions').select('path').where('code', '=', f.regionCode) : undefined;
 }
 
 /** The query resolveSearch runs (undefined without a search term). */
 export function searchEnterprisesQuery(db: Executor, f: HazardFilters) {
   const term = f.q?.trim();
   if (!term) return undefined;
-  return db
-    .selectFrom('enterprises')
-    .select('id')
-    .where(sql<boolean>`name ilike ${`%${escapeLike(term)}%`}`)
-    .limit(SEARCH_ENTERPRISES_MAX + 1);
+  const like = sql<boolean>`name ilike ${`%${escapeLike(term)}%`}`;
+  return (
+    db
+      .selectFrom('enterprises')
+      .select('id')
+      // One or two characters have no trigram: the n-gram column of migration 0011 (name and initials) narrows
+      // through its index, the ILIKE keeps the name's own matches.
+      .where(
+        [...term].length <= 2
+          ? sql<boolean>`(search_ngrams @> array[${term.toLowerCase()}]::text[] and ${like})`
+          : like,
+      )
+      .limit(SEARCH_ENTERPRISES_MAX + 1)
+  );
 }
+
+/** A whole hazard code (`YH-<year>-<6 digits>`): as a substring of a code, it can only be that code. */
+const FULL_CODE = /^YH-\d{4}-\d{6}$/i;
 
 /**
  * Free-text search: q is a case-insensitive substring of the hazard's code, place or description, or of its
@@ -115,7 +213,12 @@ export function searchSql(q: string, enterpriseIds?: string[]): RawBuilder<boole
   const chars = [...term].length;
   if (chars === 0) return undefined;
   const like = `%${escapeLike(term)}%`;
-  const fields = sql<boolean>`(hazards.code ilike ${like} or hazards.place ilike ${like} or hazards.description ilike ${like})`;
+  // Every code has the same shape, so a whole code matches only itself: the unique index answers instead of the
+  // trigrams all codes share (`YH-`, the year), which made a code search read the index of every hazard.
+  const code = FULL_CODE.test(term)
+    ? sql<boolean>`hazards.code = ${term.toUpperCase()}`
+    : sql<boolean>`hazards.code ilike ${like}`;
+  const fields = sql<boolean>`(${code} or hazards.place ilike ${like} or hazards.description ilike ${like})`;
   const text =
     chars === 2 ? sql<boolean>`(hazards.search_bigrams @> array[lower(${term})]::text[] and ${fields})` : fields;
   if (enterpriseIds === undefined) {
@@ -135,7 +238,22 @@ export function scopedHazards(db: Executor, actor: Actor, f: HazardFilters = {},
     .innerJoin('enterprises', 'enterprises.id', 'hazards.enterprise_id')
     .where(enterpriseScope(actor))
     .where(and(enterpriseConds(f)))
-    .where(and(hazardConds(f, today)));
+    .where(and([...townshipNarrowing(actor, f), ...hazardConds(f, today)]));
+}
+
+/**
+ * The same rows as scopedHazards for the list's walk and count, which read only `hazards` columns: when the scope
+ * and filters can be decided on `hazards` alone (hazardSideOnly) the enterprise is left-joined without a
+ * condition and the planner drops the join — a township's walk reads its index (`hazards_level2_created`) alone.
+ * Otherwise the enterprise's conditions make it an inner join, as in scopedHazards.
+ */
+export function scopedHazardRows(db: Executor, actor: Actor, f: HazardFilters, today: string) {
+  const own = hazardSideOnly(actor, f);
+  return db
+    .selectFrom('hazards')
+    .leftJoin('enterprises', 'enterprises.id', 'hazards.enterprise_id')
+    .where(own ? and(own) : and([enterpriseScope(actor), ...enterpriseConds(f)]))
+    .where(and([...townshipNarrowing(actor, f), ...hazardConds(f, today)]));
 }
 
 /** Up to this many enterprises in the (filtered) scope, a page is read enterprise by enterprise. */
@@ -155,9 +273,10 @@ export async function perEnterprisePlan(db: Executor, actor: Actor, f: HazardFil
   return r.n <= PER_ENTERPRISE_MAX;
 }
 
-/** The query perEnterprisePlan runs (`n` enterprises, capped), or undefined when none is needed (the county). */
+/** The query perEnterprisePlan runs (`n` enterprises, capped), or undefined when none is needed. */
 export function perEnterprisePlanQuery(db: Executor, actor: Actor, f: HazardFilters) {
-  if (scopeKind(actor) === 'county' && !f.enterpriseId && !f.departmentId && !f.regionCode) return undefined;
+  // The county or a township with no enterprise filter: the walk, through hazards_level2_created for a township.
+  if (hazardSideOnly(actor, f) && !f.enterpriseId && scopeKind(actor) !== 'enterprise') return undefined;
   return db
     .selectFrom(
       db
@@ -195,19 +314,17 @@ export function newestPage(
     // The walk reads only (created_at, id, enterprise_id) and what the filters need — index-only through
     // hazards_created_enterprise (or the partial rectifying / major indexes, which carry the same) — and the page's rows are
     // fetched by id afterwards: skipped rows (other jurisdictions, an offset) cost no heap read.
-    const ids = scopedHazards(db, actor, f, today)
+    // A whole code matches one hazard at most: its unique index answers at once, no walk.
+    const term = f.q?.trim();
+    if (term && !FULL_CODE.test(term)) return rowsOfPage(db, searchWalk(db, actor, f, today, keyset, page).as('page'));
+    const ids = scopedHazardRows(db, actor, f, today)
       .where(keyset)
-      .select(['hazards.id as hazard_id', 'enterprises.id as enterprise_id'])
+      .select(['hazards.id as hazard_id', 'hazards.enterprise_id as enterprise_id'])
       .orderBy('hazards.created_at', 'desc')
       .orderBy('hazards.id', 'desc')
       .limit(page.limit)
       .offset(page.offset);
-    return db
-      .selectFrom(ids.as('page'))
-      .innerJoin('hazards', 'hazards.id', 'page.hazard_id')
-      .innerJoin('enterprises', 'enterprises.id', 'page.enterprise_id')
-      .orderBy('hazards.created_at', 'desc')
-      .orderBy('hazards.id', 'desc');
+    return rowsOfPage(db, ids.as('page'));
   }
   const top = page.limit + page.offset;
   // Per enterprise only (created_at, id) — an index-only scan of hazards_enterprise when nothing else filters —
@@ -235,12 +352,89 @@ export function newestPage(
     .orderBy('x.id', 'desc')
     .limit(page.limit)
     .offset(page.offset);
+  return rowsOfPage(db, ids.as('page'));
+}
+
+/** The page's hazards and their enterprises, from the page's ids, newest first. */
+function rowsOfPage(
+  db: Executor,
+  ids: AliasedSelectQueryBuilder<{ hazard_id: string; enterprise_id: string }, 'page'>,
+) {
   return db
-    .selectFrom(ids.as('page'))
+    .selectFrom(ids)
     .innerJoin('hazards', 'hazards.id', 'page.hazard_id')
     .innerJoin('enterprises', 'enterprises.id', 'page.enterprise_id')
     .orderBy('hazards.created_at', 'desc')
     .orderBy('hazards.id', 'desc');
+}
+
+/** Entries of the newest-first walk a search page examines before it falls back to the search's own indexes. */
+export function searchWindow(need: number) {
+  return Math.min(20_000, Math.max(2_000, 50 * need));
+}
+
+/**
+ * The page's ids for a free-text search, newest first. A common term (瓦斯, 配电箱: a few per cent of hazards)
+ * fills a page within the newest few hundred entries of the scope's walk, but the planner, seeing an indexable
+ * search, prefers to collect every match from the trigram or bigram index and sort them (4,905 matches in a
+ * township for 瓦斯: ~100 ms). So the page first walks at most `searchWindow` entries of the scope newest first,
+ * testing the search on each (`w`); only when that finds fewer than the page needs (a rare term, a deep page) is
+ * the search answered from its indexes (`full`). One statement: `full` runs only when `w` falls short.
+ */
+function searchWalk(
+  db: Executor,
+  actor: Actor,
+  f: HazardFilters,
+  today: string,
+  keyset: RawBuilder<boolean>,
+  page: { limit: number; offset: number },
+) {
+  const need = page.limit + page.offset;
+  // Named `hazards`, so the search condition (written on hazards.*) applies to the walked rows as it is.
+  const walked = scopedHazardRows(db, actor, { ...f, q: undefined, qEnterpriseIds: undefined }, today)
+    .where(keyset)
+    .select([
+      'hazards.id',
+      'hazards.created_at',
+      'hazards.enterprise_id',
+      'hazards.code',
+      'hazards.place',
+      'hazards.description',
+      'hazards.search_bigrams',
+    ])
+    .orderBy('hazards.created_at', 'desc')
+    .orderBy('hazards.id', 'desc')
+    .limit(searchWindow(need));
+  const search = searchSql(f.q ?? '', f.qEnterpriseIds) ?? sql<boolean>`true`;
+  const full = scopedHazardRows(db, actor, f, today)
+    .where(keyset)
+    .select(['hazards.id as hazard_id', 'hazards.enterprise_id as enterprise_id', 'hazards.created_at'])
+    .orderBy('hazards.created_at', 'desc')
+    .orderBy('hazards.id', 'desc')
+    .limit(need);
+  return db
+    .with('w', () =>
+      db
+        .selectFrom(walked.as('hazards'))
+        .where(search)
+        .select(['hazards.id as hazard_id', 'hazards.enterprise_id as enterprise_id', 'hazards.created_at'])
+        .orderBy('hazards.created_at', 'desc')
+        .orderBy('hazards.id', 'desc')
+        .limit(need),
+    )
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('w')
+        .selectAll()
+        .where(sql<boolean>`(select count(*) from w) >= ${need}`)
+        .unionAll(db.selectFrom(full.as('f')).selectAll().where(sql<boolean>`(select count(*) from w) < ${need}`))
+        .as('x'),
+    )
+    .select(['x.hazard_id', 'x.enterprise_id'])
+    .orderBy('x.created_at', 'desc')
+    .orderBy('x.hazard_id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset);
 }
 
 /**
@@ -312,7 +506,7 @@ export function cappedCountQuery(db: Executor, actor: Actor, f: HazardFilters, t
         .where(enterpriseScope(actor))
         .where(and(enterpriseConds(f)))
         .select('hazards.id')
-    : scopedHazards(db, actor, f, today).select('hazards.id');
+    : scopedHazardRows(db, actor, f, today).select('hazards.id');
   return db.selectFrom(inner.limit(COUNT_CAP + 1).as('x')).select(sql<number>`count(*)::int`.as('n'));
 }
 

@@ -14,7 +14,7 @@ import {
   HAZARD_COUNTS,
   listPageQuery,
   perEnterprisePlan,
-  resolveSearch,
+  resolveFilters,
 } from './hazards.repo.js';
 import { hazardActionSchema, hazardCreateSchema, hazardListQuery, hazardUpdateSchema } from './hazards.schemas.js';
 import { actOnHazard, createHazard, updateHazard } from './hazards.service.js';
@@ -42,7 +42,7 @@ export function hazardRoutes(app: FastifyInstance, p: Platform) {
     requirePermission(ctx.actor, 'hazard.read');
     const { page, pageSize, sort, cursor, withTotal, ...query } = req.query;
     const today = localDate(ctx.now);
-    const filters = await resolveSearch(p.db, query);
+    const filters = await resolveFilters(p.db, query);
     const perEnterprise =
       sort === 'created' || withTotal !== false ? await perEnterprisePlan(p.db, ctx.actor, filters) : false;
     const rowsQuery = listPageQuery(

@@ -15,7 +15,7 @@ import {
   remainderIn,
   withOverdue,
 } from './figures.js';
-import { type HazardFilters, OPEN_STATUSES, resolveSearch, scopedHazards } from './hazards.repo.js';
+import { type HazardFilters, OPEN_STATUSES, resolveFilters, scopedHazards } from './hazards.repo.js';
 import { hazardFilterQuery } from './hazards.schemas.js';
 import { townshipSql } from './hazards.shared.js';
 
@@ -232,7 +232,7 @@ export function statsRoutes(app: FastifyInstance, p: Platform) {
       requirePermission(ctx.actor, 'hazard.read');
       const { groupBy, limit, ...query } = req.query;
       const today = localDate(ctx.now);
-      const figures = await computeFigures(p.db, ctx.actor, await resolveSearch(p.db, query), groupBy, limit, today);
+      const figures = await computeFigures(p.db, ctx.actor, await resolveFilters(p.db, query), groupBy, limit, today);
       const { totals, groups, trend, trendFrom, trendTo } = figures;
       const keys = groups.map((g) => g.key).filter(Boolean);
       const names = new Map<string, string>();

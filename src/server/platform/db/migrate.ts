@@ -12,6 +12,7 @@ import { m0012 } from './migrations/0012_hazard_figures.js';
 import { m0014 } from './migrations/0014_plan_visit_inspection.js';
 import { m0015 } from './migrations/0015_summons_attendees.js';
 import { m0016 } from './migrations/0016_enterprise_region_level2.js';
+import { m0017 } from './migrations/0017_hazard_region.js';
 import { m0018 } from './migrations/0018_rollup_watermark.js';
 
 /** A forward-only migration: SQL statements run in order inside Kysely's migration transaction. */
@@ -34,6 +35,7 @@ export const MIGRATIONS: Migration[] = [
   m0014,
   m0015,
   m0016,
+  m0017,
   m0018,
 ];
 

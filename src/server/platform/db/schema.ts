@@ -554,6 +554,10 @@ export interface HazardsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   version: Generated<number>;
+  /** Distinct two-character substrings of code, place and description (generated, migration 0010). */
+  search_bigrams: GeneratedAlways<string[]>;
+  /** The enterprise's township (second level of its region path), kept by triggers (migration 0017). */
+  region_level2: Generated<string | null>;
 }
 
 export interface HazardEventsTable {
