@@ -3,6 +3,18 @@ import type { Db } from '../../platform/db/client.js';
 import { ensurePartition, listPartitions, partitionName, partitionStart } from './partitions.js';
 
 /**
+ * How a rollup row (alias `r`) absorbs the aggregate of more readings (`excluded`): min, max, sum and count add up,
+ * the last value is the later one's. Shared by the job and by the ingest's inline path for late readings.
+ */
+export const MERGE_INTO_ROLLUP = sql`on conflict (point_id, bucket) do update set
+  min = least(r.min, excluded.min),
+  max = greatest(r.max, excluded.max),
+  sum = r.sum + excluded.sum,
+  count = r.count + excluded.count,
+  last_value = case when excluded.last_ts >= r.last_ts then excluded.last_value else r.last_value end,
+  last_ts = greatest(r.last_ts, excluded.last_ts)`;
+
+/**
  * Rollups after the fact. The ingest transaction stores each reading and folds into `readings_1m` /
  * `readings_1h` only the *late* ones (older than `inline_before`); the job `monitoring.rollup` (every minute)
  * brings the rollups of newer readings up to the raw rows. With single-reading messages this makes a reading one
@@ -112,25 +124,13 @@ export async function runRollups(db: Db, asOf: Date): Promise<RollupReport> {
         ), m as (
           insert into readings_1m as r (point_id, bucket, min, max, sum, count, last_ts, last_value)
           select point_id, bucket, min, max, sum, count, last_ts, last_value from d order by 1, 2
-          on conflict (point_id, bucket) do update set
-            min = least(r.min, excluded.min),
-            max = greatest(r.max, excluded.max),
-            sum = r.sum + excluded.sum,
-            count = r.count + excluded.count,
-            last_value = case when excluded.last_ts >= r.last_ts then excluded.last_value else r.last_value end,
-            last_ts = greatest(r.last_ts, excluded.last_ts)
+          ${MERGE_INTO_ROLLUP}
         ), h as (
           insert into readings_1h as r (point_id, bucket, min, max, sum, count, last_ts, last_value)
           select point_id, date_bin('1 hour', bucket, timestamptz 'epoch'), min(min), max(max), sum(sum),
                  sum(count)::int, max(last_ts), (array_agg(last_value order by last_ts desc))[1]
           from d group by 1, 2 order by 1, 2
-          on conflict (point_id, bucket) do update set
-            min = least(r.min, excluded.min),
-            max = greatest(r.max, excluded.max),
-            sum = r.sum + excluded.sum,
-            count = r.count + excluded.count,
-            last_value = case when excluded.last_ts >= r.last_ts then excluded.last_value else r.last_value end,
-            last_ts = greatest(r.last_ts, excluded.last_ts)
+          ${MERGE_INTO_ROLLUP}
         )
         select count(*)::int as buckets, coalesce(sum(count), 0)::int as readings from d`.execute(tx);
       await sql`update monitoring_rollup_state set reconciled_before = ${end}`.execute(tx);

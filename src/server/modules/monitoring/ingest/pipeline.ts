@@ -19,7 +19,7 @@ import { type IngestOptions, ingestOptionsFromEnv } from '../monitoring.config.j
 import { readMonitoringSettings } from '../monitoring.settings.js';
 import { ensurePartition, listPartitions, partitionName, partitionStart, SERIES } from '../partitions.js';
 import { definitionOf, type PointRow, UUID_RE } from '../points.model.js';
-import { ROLLUP_LOCK } from '../rollups.js';
+import { MERGE_INTO_ROLLUP, ROLLUP_LOCK } from '../rollups.js';
 import { createIngestMetrics, type IngestMetrics } from './metrics.js';
 import {
   type DeadLetterReason,
@@ -704,13 +704,7 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
         select point_id, date_bin(${width}::interval, ts, timestamptz 'epoch'), min(value), max(value), sum(value),
                count(*)::int, max(ts), (array_agg(value order by ts desc))[1]
         from ins where ts < (select inline_before from rolled) group by 1, 2 order by 1, 2
-        on conflict (point_id, bucket) do update set
-          min = least(r.min, excluded.min),
-          max = greatest(r.max, excluded.max),
-          sum = r.sum + excluded.sum,
-          count = r.count + excluded.count,
-          last_value = case when excluded.last_ts >= r.last_ts then excluded.last_value else r.last_value end,
-          last_ts = greatest(r.last_ts, excluded.last_ts)`;
+        ${MERGE_INTO_ROLLUP}`;
       const back = await sql<{ i: number }>`
         with v as (
           select u.point_id, timestamptz 'epoch' + u.ms * interval '1 millisecond' as ts, u.value, u.i
