@@ -173,7 +173,7 @@ export function regionLookupQuery(db: Executor, f: HazardFilters) {
   return f.regionCode ? db.selectFrom('regions').select('path').where('code', '=', f.regionCode) : undefined;
 }
 
-/** The query resolveSearch runs (undefined without a search term). */
+/** The enterprise-name lookup resolveFilters runs (undefined without a search term). */
 export function searchEnterprisesQuery(db: Executor, f: HazardFilters) {
   const term = f.q?.trim();
   if (!term) return undefined;
@@ -314,7 +314,8 @@ export function newestPage(
     // The walk reads only (created_at, id, enterprise_id) and what the filters need — index-only through
     // hazards_created_enterprise (or the partial rectifying / major indexes, which carry the same) — and the page's rows are
     // fetched by id afterwards: skipped rows (other jurisdictions, an offset) cost no heap read.
-    // A whole code matches one hazard at most: its unique index answers at once, no walk.
+    // A search page walks first (searchWalk); a whole code does not: it matches one hazard at most, and its unique
+    // index answers at once.
     const term = f.q?.trim();
     if (term && !FULL_CODE.test(term)) return rowsOfPage(db, searchWalk(db, actor, f, today, keyset, page).as('page'));
     const ids = scopedHazardRows(db, actor, f, today)
