@@ -90,6 +90,32 @@ describe.each(DATABASES)('hazard search on $name', (dbc) => {
     expect(await search(w.u.county.headers, code.slice(-6))).toEqual(['fire']);
   });
 
+  it('finds by a whole code the codes whose sequence widened from it, as a substring search does', async () => {
+    // Past 999,999 a year's sequence takes seven digits: YH-1998-100000 is a substring of YH-1998-1000001.
+    const template = h.latin?.id ?? '';
+    await sql`
+      insert into hazards (code, enterprise_id, place, sector, category, level, path, status, description, source,
+                           finder_side, finder_name, found_at, deadline, created_at, updated_at)
+      select c, enterprise_id, '编码', sector, category, level, path, status, '编码测试', source, finder_side,
+             finder_name, found_at, deadline, created_at, updated_at
+      from hazards, unnest(array['YH-1998-100000', 'YH-1998-1000001', 'YH-1998-100001']) as c
+      where id = ${template}::uuid`.execute(env.p.db);
+    await env.p.counts.changed('hazards');
+    const codes = async (q: string) => {
+      const res = await env.app.inject({
+        url: `/api/hazards?${new URLSearchParams({ q })}`,
+        headers: w.u.county.headers,
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json() as { items: { code: string }[] }).items.map((i) => i.code).sort();
+    };
+    expect(await codes('yh-1998-100000')).toEqual(['YH-1998-100000', 'YH-1998-1000001']);
+    expect(await codes('YH-1998-1000001')).toEqual(['YH-1998-1000001']);
+    expect(await codes('YH-1998-100001')).toEqual(['YH-1998-100001']);
+    // Not a canonical code (a leading zero in a seven-digit sequence): the substring search, same rows.
+    expect(await codes('YH-1998-0100000')).toEqual([]);
+  });
+
   it('finds one-character terms and the enterprise name', async () => {
     expect(await search(w.u.county.headers, '巷')).toEqual(['percent']);
     expect(await search(w.u.county.headers, '晋阳瓦斯治理')).toEqual(['named']);

@@ -6,6 +6,7 @@ import {
   type HazardSource,
   type HazardStatus,
   localDayStart,
+  parseHazardCode,
 } from '../../../core/hazards/index.js';
 import { type Actor, scopeKind } from '../../platform/authz/actor.js';
 import { enterpriseScope, escapeLike } from '../../platform/authz/scope.js';
@@ -193,8 +194,20 @@ export function searchEnterprisesQuery(db: Executor, f: HazardFilters) {
   );
 }
 
-/** A whole hazard code (`YH-<year>-<6 digits>`): as a substring of a code, it can only be that code. */
-const FULL_CODE = /^YH-\d{4}-\d{6}$/i;
+/**
+ * A whole hazard code as typed (core's `parseHazardCode`: canonical `YH-<year>-<6 digits>`, any case), upper-cased;
+ * undefined for anything else. Every code starts with `YH-`, so as a substring of a code it can only be its start:
+ * the code itself, or a code whose sequence widened past 999,999 (`YH-2026-100000` in `YH-2026-1000001`).
+ */
+function wholeCode(term: string): string | undefined {
+  return parseHazardCode(term) ? term.toUpperCase() : undefined;
+}
+
+/** Codes that start with the whole code `code`: a range of the unique index (sequences widen by at most 9 digits). */
+function codesFrom(code: string) {
+  return sql<boolean>`(hazards.code >= ${code} and hazards.code <= ${`${code}999999999`}
+    and hazards.code like ${`${escapeLike(code)}%`})`;
+}
 
 /**
  * Free-text search: q is a case-insensitive substring of the hazard's code, place or description, or of its
@@ -213,11 +226,10 @@ export function searchSql(q: string, enterpriseIds?: string[]): RawBuilder<boole
   const chars = [...term].length;
   if (chars === 0) return undefined;
   const like = `%${escapeLike(term)}%`;
-  // Every code has the same shape, so a whole code matches only itself: the unique index answers instead of the
-  // trigrams all codes share (`YH-`, the year), which made a code search read the index of every hazard.
-  const code = FULL_CODE.test(term)
-    ? sql<boolean>`hazards.code = ${term.toUpperCase()}`
-    : sql<boolean>`hazards.code ilike ${like}`;
+  // A whole code: a range of the unique index instead of the trigrams all codes share (`YH-`, the year), which made
+  // a code search read the index of every hazard.
+  const whole = wholeCode(term);
+  const code = whole ? codesFrom(whole) : sql<boolean>`hazards.code ilike ${like}`;
   const fields = sql<boolean>`(${code} or hazards.place ilike ${like} or hazards.description ilike ${like})`;
   const text =
     chars === 2 ? sql<boolean>`(hazards.search_bigrams @> array[lower(${term})]::text[] and ${fields})` : fields;
@@ -314,10 +326,10 @@ export function newestPage(
     // The walk reads only (created_at, id, enterprise_id) and what the filters need — index-only through
     // hazards_created_enterprise (or the partial rectifying / major indexes, which carry the same) — and the page's rows are
     // fetched by id afterwards: skipped rows (other jurisdictions, an offset) cost no heap read.
-    // A search page walks first (searchWalk); a whole code does not: it matches one hazard at most, and its unique
-    // index answers at once.
+    // A search page walks first (searchWalk); a whole code does not: it matches one hazard (or the few whose
+    // sequence widened from it), and the unique index answers at once.
     const term = f.q?.trim();
-    if (term && !FULL_CODE.test(term)) return rowsOfPage(db, searchWalk(db, actor, f, today, keyset, page).as('page'));
+    if (term && !wholeCode(term)) return rowsOfPage(db, searchWalk(db, actor, f, today, keyset, page).as('page'));
     const ids = scopedHazardRows(db, actor, f, today)
       .where(keyset)
       .select(['hazards.id as hazard_id', 'hazards.enterprise_id as enterprise_id'])
