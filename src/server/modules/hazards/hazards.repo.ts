@@ -37,13 +37,9 @@ export interface HazardFilters {
    */
   qEnterpriseIds?: string[] | undefined;
   /**
-   * The township (second level of the path) of `regionCode`, looked up beforehand by `resolveFilters`: it narrows
-   * through `hazards.region_level2` and its index (migration 0017). `regionIsLevel2` when `regionCode` is that
-   * township itself, so the hazard-side condition is the whole region filter.
+   * The path of `regionCode`, looked up beforehand by `resolveFilters`: a constant prefix the region-path index
+   * narrows, and its township (second level) narrows through `hazards.region_level2` (migration 0017).
    */
-  regionLevel2?: string | undefined;
-  regionIsLevel2?: boolean | undefined;
-  /** The path of `regionCode`, looked up by `resolveFilters`: a constant prefix the region-path index narrows. */
   regionPath?: string | undefined;
 }
 
@@ -62,9 +58,10 @@ export function enterpriseConds(f: HazardFilters): RawBuilder<boolean>[] {
   // Containment, not `= any(…)`: the GIN index on department_ids answers it.
   if (f.departmentId) c.push(sql<boolean>`enterprises.department_ids @> array[${f.departmentId}::uuid]`);
   if (f.regionCode) {
+    const l = f.regionPath ? level2Of(f.regionPath) : undefined;
     c.push(
-      f.regionIsLevel2 && f.regionLevel2
-        ? sql<boolean>`enterprises.region_level2 = ${f.regionLevel2}`
+      l?.exact
+        ? sql<boolean>`enterprises.region_level2 = ${l.level2}`
         : f.regionPath
           ? sql<boolean>`enterprises.region_path like ${`${escapeLike(f.regionPath)}%`}`
           : regionPrefixSql('enterprises', f.regionCode),
@@ -80,9 +77,10 @@ function level2Of(path: string): { level2: string; exact: boolean } | undefined 
 }
 
 /**
- * The actor's scope as conditions on `hazards` alone, when it can be said there: the county (nothing), a
- * township's officer (`region_level2`, migration 0017), an enterprise's user (`enterprise_id`). Undefined for a
- * department (its enterprises' `department_ids`) and a village or deeper (the enterprise's path prefix).
+ * The actor's scope as conditions on `hazards` alone, beyond townshipNarrowing, when it can be said there: the
+ * county (nothing), a township's officer (nothing more: the narrowing is the whole scope), an enterprise's user
+ * (`enterprise_id`). Undefined for a department (its enterprises' `department_ids`) and a village or deeper (the
+ * enterprise's path prefix).
  */
 function hazardSideScope(actor: Actor): RawBuilder<boolean>[] | undefined {
   switch (scopeKind(actor)) {
@@ -92,10 +90,8 @@ function hazardSideScope(actor: Actor): RawBuilder<boolean>[] | undefined {
       return [
         actor.enterpriseId ? sql<boolean>`hazards.enterprise_id = ${actor.enterpriseId}::uuid` : sql<boolean>`false`,
       ];
-    case 'region': {
-      const l = actor.regionPath ? level2Of(actor.regionPath) : undefined;
-      return l?.exact ? [sql<boolean>`hazards.region_level2 = ${l.level2}`] : undefined;
-    }
+    case 'region':
+      return actor.regionPath && level2Of(actor.regionPath)?.exact ? [] : undefined;
     case 'department':
       return undefined;
   }
@@ -107,11 +103,11 @@ function hazardSideScope(actor: Actor): RawBuilder<boolean>[] | undefined {
  * reads; the per-enterprise reads have the enterprise already and do without.
  */
 function townshipNarrowing(actor: Actor, f: HazardFilters): RawBuilder<boolean>[] {
-  const l = scopeKind(actor) === 'region' && actor.regionPath ? level2Of(actor.regionPath) : undefined;
-  return [
-    ...(l ? [sql<boolean>`hazards.region_level2 = ${l.level2}`] : []),
-    ...(f.regionLevel2 ? [sql<boolean>`hazards.region_level2 = ${f.regionLevel2}`] : []),
-  ];
+  const paths = [scopeKind(actor) === 'region' ? actor.regionPath : null, f.regionPath];
+  return paths.flatMap((path) => {
+    const l = path ? level2Of(path) : undefined;
+    return l ? [sql<boolean>`hazards.region_level2 = ${l.level2}`] : [];
+  });
 }
 
 /**
@@ -121,7 +117,8 @@ function townshipNarrowing(actor: Actor, f: HazardFilters): RawBuilder<boolean>[
  */
 function hazardSideOnly(actor: Actor, f: HazardFilters): RawBuilder<boolean>[] | undefined {
   const own = hazardSideScope(actor);
-  if (!own || f.departmentId || (f.regionCode && !(f.regionIsLevel2 && f.regionLevel2))) return undefined;
+  const regionExact = f.regionPath ? level2Of(f.regionPath)?.exact : false;
+  if (!own || f.departmentId || (f.regionCode && !regionExact)) return undefined;
   return own;
 }
 
@@ -152,7 +149,7 @@ export const SEARCH_ENTERPRISES_MAX = 1000;
 
 /**
  * Looks up beforehand what the filters need from other tables, so the list's SQL has constants the planner can
- * use: the enterprises whose name contains `q` (for searchSql) and the township of `regionCode`.
+ * use: the enterprises whose name contains `q` (for searchSql) and the path of `regionCode`.
  */
 export async function resolveFilters(db: Executor, f: HazardFilters): Promise<HazardFilters> {
   let out = f;
@@ -163,9 +160,7 @@ export async function resolveFilters(db: Executor, f: HazardFilters): Promise<Ha
   }
   const region = await regionLookupQuery(db, f)?.executeTakeFirst();
   // An unknown code keeps the prefix condition alone, which matches nothing.
-  const l = region ? level2Of(region.path) : undefined;
   if (region) out = { ...out, regionPath: region.path };
-  if (l) out = { ...out, regionLevel2: l.level2, regionIsLevel2: l.exact };
   return out;
 }
 
