@@ -25,6 +25,7 @@ import { fixedClock } from '../src/server/platform/clock.js';
 import { loadConfig } from '../src/server/platform/config.js';
 import { type Database, type Db, openDatabase } from '../src/server/platform/db/client.js';
 import { MIGRATIONS, migrate } from '../src/server/platform/db/migrate.js';
+import { isPrepared, statementName } from '../src/server/platform/db/statements.js';
 import { createPlatform, type Platform } from '../src/server/platform/platform.js';
 import { buildServer } from '../src/server/server.js';
 import { cpuMeter, pidMeter, prioritiseSelf } from './lib/cpu.js';
@@ -248,7 +249,13 @@ export async function openTarget(
     return {
       database,
       version: (v?.rows[0]?.v ?? 'PostgreSQL').split(' ').slice(0, 2).join(' '),
-      clients: raw.map((c) => (q) => c.query(q.sql, q.parameters as unknown[])),
+      // A query the route runs as a prepared statement (platform/db/statements.ts) is one here too.
+      clients: raw.map(
+        (c) => (q) =>
+          isPrepared(q.sql)
+            ? c.query({ name: statementName(q.sql), text: q.sql })
+            : c.query(q.sql, q.parameters as unknown[]),
+      ),
       backends,
       async prioritise(nice) {
         for (const pid of await backends()) {

@@ -38,6 +38,7 @@ import { fixedClock } from '../src/server/platform/clock.js';
 import { loadConfig } from '../src/server/platform/config.js';
 import type { Db } from '../src/server/platform/db/client.js';
 import { MIGRATIONS, migrate } from '../src/server/platform/db/migrate.js';
+import { prepared } from '../src/server/platform/db/statements.js';
 import { createPlatform } from '../src/server/platform/platform.js';
 import { buildServer } from '../src/server/server.js';
 import { actorOf, type DbKind, type Exec, login, openTarget } from './enterprises.js';
@@ -140,7 +141,7 @@ export async function compileRequest(db: Db, actor: Actor, s: Scenario, query: R
   const { page, pageSize, sort, cursor: _cursor, withTotal: _withTotal, ...filters } = parsed;
   const lookups = [searchEnterprisesQuery(db, filters), regionLookupQuery(db, filters)];
   const f: HazardFilters = await resolveFilters(db, filters);
-  const first = lookups.flatMap((q) => (q ? [q.compile()] : []));
+  const first = lookups.flatMap((q) => (q ? [prepared(q.compile())] : []));
   if (s.kind === 'stats') {
     // The route's queries: from the stored figures when they answer (totals, groups, trend, the live overdue
     // remainder), else the live aggregates (totals, groups, found and closed trends). Totals come first.
@@ -162,15 +163,16 @@ export async function compileRequest(db: Db, actor: Actor, s: Scenario, query: R
   }
   const plan = perEnterprisePlanQuery(db, actor, f);
   return {
-    plan: plan?.compile(),
+    plan: plan && prepared(plan.compile()),
     totalsAt: undefined,
     stored: false,
+    // As the route runs them: prepared statements (platform/db/statements.ts).
     build(perEnterprise: boolean): CompiledQuery[] {
       return [
         ...first,
-        ...(plan ? [plan.compile()] : []),
-        listPageQuery(db, actor, f, today, { page, pageSize, sort }, perEnterprise).compile(),
-        cappedCountQuery(db, actor, f, today, perEnterprise).compile(),
+        ...(plan ? [prepared(plan.compile())] : []),
+        prepared(listPageQuery(db, actor, f, today, { page, pageSize, sort }, perEnterprise).compile()),
+        prepared(cappedCountQuery(db, actor, f, today, perEnterprise).compile()),
       ];
     },
   };

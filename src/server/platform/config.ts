@@ -16,6 +16,8 @@ export const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
+  /** Prepared statements kept per PostgreSQL connection for the hot reads (db/statements.ts); 0 turns them off. */
+  DB_STATEMENT_CACHE: z.coerce.number().int().min(0).max(10_000).default(100),
   MQTT_URL: z
     .string()
     .regex(/^(mqtts?|wss?|tcp):\/\//, 'must be an mqtt://, mqtts://, ws:// or wss:// URL')

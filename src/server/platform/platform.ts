@@ -45,7 +45,13 @@ export interface PlatformOptions {
 
 export async function createPlatform(config: Config, opts: PlatformOptions = {}): Promise<Platform> {
   const log = opts.logger ?? pino({ level: config.LOG_LEVEL, base: { app: 'fangxian' } });
-  const database = opts.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir }));
+  const database =
+    opts.database ??
+    (await openDatabase({
+      url: config.DATABASE_URL,
+      dataDir: config.dataDir,
+      statementCache: config.DB_STATEMENT_CACHE,
+    }));
   const db = database.db;
   const clock = opts.clock ?? systemClock;
   const metrics = createMetrics();

@@ -12,6 +12,7 @@ import { type Actor, scopeKind } from '../../platform/authz/actor.js';
 import { enterpriseScope, escapeLike } from '../../platform/authz/scope.js';
 import type { Executor } from '../../platform/db/client.js';
 import type { HazardsTable } from '../../platform/db/schema.js';
+import { prepared } from '../../platform/db/statements.js';
 import { isUuid, townshipSql } from './hazards.shared.js';
 
 export type HazardRow = Selectable<HazardsTable>;
@@ -155,10 +156,11 @@ export async function resolveFilters(db: Executor, f: HazardFilters): Promise<Ha
   let out = f;
   const lookup = searchEnterprisesQuery(db, f);
   if (lookup) {
-    const rows = await lookup.execute();
+    const { rows } = await db.executeQuery(prepared(lookup.compile()));
     if (rows.length <= SEARCH_ENTERPRISES_MAX) out = { ...out, qEnterpriseIds: rows.map((r) => r.id) };
   }
-  const region = await regionLookupQuery(db, f)?.executeTakeFirst();
+  const regionQuery = regionLookupQuery(db, f);
+  const region = regionQuery && (await db.executeQuery(prepared(regionQuery.compile()))).rows[0];
   // An unknown code keeps the prefix condition alone, which matches nothing.
   if (region) out = { ...out, regionPath: region.path };
   return out;
@@ -276,8 +278,8 @@ export const PER_ENTERPRISE_MAX = 200;
 export async function perEnterprisePlan(db: Executor, actor: Actor, f: HazardFilters): Promise<boolean> {
   const q = perEnterprisePlanQuery(db, actor, f);
   if (!q) return false;
-  const r = await q.executeTakeFirstOrThrow();
-  return r.n <= PER_ENTERPRISE_MAX;
+  const { rows } = await db.executeQuery(prepared(q.compile()));
+  return (rows[0]?.n ?? PER_ENTERPRISE_MAX + 1) <= PER_ENTERPRISE_MAX;
 }
 
 /** The query perEnterprisePlan runs (`n` enterprises, capped), or undefined when none is needed. */

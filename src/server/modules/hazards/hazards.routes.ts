@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { daysBetween, localDate } from '../../../core/hazards/index.js';
 import { requirePermission } from '../../platform/authz/actor.js';
 import { scopeKey } from '../../platform/authz/scope.js';
+import { prepared } from '../../platform/db/statements.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { zod } from '../../platform/http/app.js';
 import { ctxOf } from '../../platform/http/context.js';
@@ -56,10 +57,15 @@ export function hazardRoutes(app: FastifyInstance, p: Platform) {
     // The total is kept a few seconds per scope, day and filters (count cache), dropped when hazards change.
     const total = () =>
       p.counts.get(HAZARD_COUNTS, `${scopeKey(ctx.actor)} ${today} ${JSON.stringify(filters)}`, async () => {
-        const r = await cappedCountQuery(p.db, ctx.actor, filters, today, perEnterprise).executeTakeFirstOrThrow();
-        return r.n;
+        const counted = cappedCountQuery(p.db, ctx.actor, filters, today, perEnterprise).compile();
+        const { rows } = await p.db.executeQuery(prepared(counted));
+        return rows[0]?.n ?? 0;
       });
-    const [rows, n] = await Promise.all([rowsQuery.execute(), withTotal === false ? null : total()]);
+    // The page and the count run as prepared statements (platform/db/statements.ts): planning is most of their cost.
+    const [{ rows }, n] = await Promise.all([
+      p.db.executeQuery(prepared(rowsQuery.compile())),
+      withTotal === false ? null : total(),
+    ]);
     const count = n === null ? null : { total: Math.min(n, COUNT_CAP), exact: n <= COUNT_CAP };
     const last = rows.at(-1);
     return {

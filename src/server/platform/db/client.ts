@@ -7,6 +7,7 @@ import pg from 'pg';
 import { PGliteDialect, PGliteLock } from './pglite-dialect.js';
 import { SOCKET_PORT } from './runtime.js';
 import type { DB } from './schema.js';
+import { type StatementCacheStats, statementCachePool } from './statements.js';
 
 export type DbKind = 'pglite' | 'postgres';
 export type Db = Kysely<DB>;
@@ -25,6 +26,8 @@ export interface Database {
   socketDir?: string;
   /** The PostgreSQL connection string, when the database is a server (for LISTEN/NOTIFY). */
   url?: string;
+  /** How the prepared-statement cache of a PostgreSQL server is used (statements.ts). */
+  statements?: StatementCacheStats;
   close(): Promise<void>;
 }
 
@@ -52,9 +55,13 @@ export interface OpenOptions {
    */
   socketDir?: string | undefined;
   poolSize?: number;
+  /** Prepared statements kept per PostgreSQL connection for `prepared()` queries (statements.ts); 0 turns it off. */
+  statementCache?: number | undefined;
 }
 
-function pgDatabase(pool: pg.Pool): Db {
+export const DEFAULT_STATEMENT_CACHE = 100;
+
+function pgDatabase(pool: pg.Pool, statementCache: number) {
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Queries in flight report their own errors.
   });
@@ -63,14 +70,15 @@ function pgDatabase(pool: pg.Pool): Db {
   pool.on('connect', (client) => {
     client.on('error', () => {});
   });
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const cached = statementCachePool(pool, statementCache);
+  return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool: cached }) }), statements: cached.stats };
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 20, types: pgTypes() });
-    const db = pgDatabase(pool);
-    return { db, kind: 'postgres', url: opts.url, close: () => db.destroy() };
+    const { db, statements } = pgDatabase(pool, opts.statementCache ?? DEFAULT_STATEMENT_CACHE);
+    return { db, kind: 'postgres', url: opts.url, statements, close: () => db.destroy() };
   }
   if (opts.socketDir) {
     // PGlite runs one session: the server's socket multiplexes clients one exchange at a time, so a single
@@ -83,7 +91,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       max: opts.poolSize ?? 1,
       types: pgTypes(),
     });
-    const db = pgDatabase(pool);
+    // The embedded database behind the socket: one session shared by every client, so no named statements.
+    const { db } = pgDatabase(pool, 0);
     return { db, kind: 'pglite', socketDir: opts.socketDir, close: () => db.destroy() };
   }
   let dir: string | undefined;
