@@ -1,27 +1,13 @@
 import { PlusOutlined, StopOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  Alert,
-  App,
-  Button,
-  type ButtonProps,
-  Descriptions,
-  Empty,
-  Form,
-  Input,
-  List,
-  Modal,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
-import { type HTMLAttributes, useState } from 'react';
+import { Alert, App, Button, type ButtonProps, Descriptions, Form, Input, Modal, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { pointCreateSchema } from '../../../../core/monitoring';
 import { useT } from '../../../app/i18n';
 import { isApiError } from '../../../shared/api';
 import { applyFieldErrors, errorMessage, serverFieldErrors } from '../../../shared/errors';
 import { formatDateTime } from '../../../shared/format';
-import { useIsPhone } from '../../../shared/hooks';
+import { ResponsiveList } from '../../../shared/ResponsiveList';
 import { zodRule } from '../../../shared/zod';
 import { useCan } from '../../auth/api';
 import { type Gateway, type GatewayConnection, MONITORING_KEYS, monitoringApi } from '../api';
@@ -36,7 +22,6 @@ const gatewayName = pointCreateSchema.shape.name;
 export default function GatewaysPage() {
   const t = useT();
   const can = useCan();
-  const phone = useIsPhone();
   const { modal, message } = App.useApp();
   const qc = useQueryClient();
   const setup = useSetupEnterprise();
@@ -110,81 +95,69 @@ export default function GatewaysPage() {
           )
         }
       >
-        {phone ? (
-          <List
-            data-testid="gateway-list"
-            loading={list.isPending}
-            dataSource={items}
-            locale={{ emptyText: <Empty description={t('monitoring.gateways.empty')} /> }}
-            renderItem={(g) => (
-              <List.Item key={g.id} data-testid={`gateway-${g.id}`} extra={revokeButton(g)}>
-                <div style={{ minWidth: 0 }}>
-                  <div>
-                    <Typography.Text strong>{g.name}</Typography.Text> {statusTag(g)}
-                  </div>
+        <ResponsiveList<Gateway>
+          testId="gateway-list"
+          loading={list.isPending}
+          items={items}
+          rowKey="id"
+          emptyText={t('monitoring.gateways.empty')}
+          rowTestId={(g) => `gateway-${g.id}`}
+          cardExtra={revokeButton}
+          renderCard={(g) => (
+            <div style={{ minWidth: 0 }}>
+              <div>
+                <Typography.Text strong>{g.name}</Typography.Text> {statusTag(g)}
+              </div>
+              <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
+                {t('monitoring.gateways.lastSeen')}: {lastSeen(g)}
+              </Typography.Text>
+              <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
+                {t('monitoring.gateways.createdAt')}: {formatDateTime(g.createdAt)}
+              </Typography.Text>
+            </div>
+          )}
+          columns={[
+            { title: t('monitoring.gateways.name'), dataIndex: 'name', key: 'name' },
+            {
+              title: t('monitoring.gateways.id'),
+              key: 'id',
+              render: (_, g) => (
+                <Typography.Text copyable={{ text: g.id }} style={{ fontSize: 12 }} code>
+                  {g.id}
+                </Typography.Text>
+              ),
+            },
+            {
+              title: t('monitoring.gateways.createdAt'),
+              key: 'createdAt',
+              render: (_, g) => formatDateTime(g.createdAt),
+            },
+            { title: t('monitoring.gateways.lastSeen'), key: 'lastSeen', render: (_, g) => lastSeen(g) },
+            {
+              title: t('monitoring.gateways.status'),
+              key: 'status',
+              render: (_, g) => (
+                <>
+                  {statusTag(g)}
                   <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
-                    {t('monitoring.gateways.lastSeen')}: {lastSeen(g)}
+                    {g.revokedAt
+                      ? t('monitoring.gateways.revokedAt', { time: formatDateTime(g.revokedAt) })
+                      : t('monitoring.gateways.tokenHint', { hint: g.tokenHint })}
                   </Typography.Text>
-                  <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
-                    {t('monitoring.gateways.createdAt')}: {formatDateTime(g.createdAt)}
-                  </Typography.Text>
-                </div>
-              </List.Item>
-            )}
-          />
-        ) : (
-          <Table<Gateway>
-            size="small"
-            rowKey="id"
-            data-testid="gateway-list"
-            loading={list.isPending}
-            dataSource={items}
-            pagination={false}
-            locale={{ emptyText: <Empty description={t('monitoring.gateways.empty')} /> }}
-            onRow={(g) => ({ 'data-testid': `gateway-${g.id}` }) as HTMLAttributes<HTMLElement>}
-            columns={[
-              { title: t('monitoring.gateways.name'), dataIndex: 'name', key: 'name' },
-              {
-                title: t('monitoring.gateways.id'),
-                key: 'id',
-                render: (_, g) => (
-                  <Typography.Text copyable={{ text: g.id }} style={{ fontSize: 12 }} code>
-                    {g.id}
-                  </Typography.Text>
-                ),
-              },
-              {
-                title: t('monitoring.gateways.createdAt'),
-                key: 'createdAt',
-                render: (_, g) => formatDateTime(g.createdAt),
-              },
-              { title: t('monitoring.gateways.lastSeen'), key: 'lastSeen', render: (_, g) => lastSeen(g) },
-              {
-                title: t('monitoring.gateways.status'),
-                key: 'status',
-                render: (_, g) => (
-                  <>
-                    {statusTag(g)}
-                    <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
-                      {g.revokedAt
-                        ? t('monitoring.gateways.revokedAt', { time: formatDateTime(g.revokedAt) })
-                        : t('monitoring.gateways.tokenHint', { hint: g.tokenHint })}
-                    </Typography.Text>
-                  </>
-                ),
-              },
-              ...(manage
-                ? [
-                    {
-                      title: t('common.actions'),
-                      key: 'actions',
-                      render: (_: unknown, g: Gateway) => revokeButton(g),
-                    },
-                  ]
-                : []),
-            ]}
-          />
-        )}
+                </>
+              ),
+            },
+            ...(manage
+              ? [
+                  {
+                    title: t('common.actions'),
+                    key: 'actions',
+                    render: (_: unknown, g: Gateway) => revokeButton(g),
+                  },
+                ]
+              : []),
+          ]}
+        />
       </SetupScreen>
       {enterpriseId && (
         <RegisterModal

@@ -1,11 +1,10 @@
 import { EditOutlined, LineChartOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Empty, List, Space, Table, Tag, Typography } from 'antd';
-import type { HTMLAttributes } from 'react';
+import { Button, Space, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import type { Thresholds } from '../../../../core/monitoring';
 import { pickLang, type TFn, useLang, useT } from '../../../app/i18n';
-import { useIsPhone } from '../../../shared/hooks';
+import { ResponsiveList } from '../../../shared/ResponsiveList';
 import { useCan } from '../../auth/api';
 import { MONITORING_KEYS, type MonitoringPoint, monitoringApi, useTemplates } from '../api';
 import { SetupScreen, useSetupEnterprise } from '../components/SetupEnterprise';
@@ -26,7 +25,6 @@ export default function PointsPage() {
   const t = useT();
   const lang = useLang();
   const can = useCan();
-  const phone = useIsPhone();
   const setup = useSetupEnterprise();
   const enterpriseId = setup.enterpriseId;
   const templates = useTemplates();
@@ -80,51 +78,39 @@ export default function PointsPage() {
         )
       }
     >
-      {phone ? (
-        <List
-          data-testid="managed-points"
-          loading={list.isPending}
-          dataSource={items}
-          locale={{ emptyText: <Empty description={t('monitoring.points.empty')} /> }}
-          renderItem={(p) => (
-            <List.Item key={p.id} data-testid={`managed-point-${p.code}`} extra={actions(p)}>
-              <div style={{ minWidth: 0 }}>
-                {name(p)}
-                <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
-                  {thresholdSummary(t, p.effectiveThresholds, p.unit)}
-                </Typography.Text>
-              </div>
-            </List.Item>
-          )}
-        />
-      ) : (
-        <Table<MonitoringPoint>
-          size="small"
-          rowKey="id"
-          data-testid="managed-points"
-          loading={list.isPending}
-          dataSource={items}
-          pagination={false}
-          locale={{ emptyText: <Empty description={t('monitoring.points.empty')} /> }}
-          onRow={(p) => ({ 'data-testid': `managed-point-${p.code}` }) as HTMLAttributes<HTMLElement>}
-          columns={[
-            { title: t('monitoring.enterprise.points'), key: 'name', render: (_, p) => name(p) },
-            { title: t('monitoring.points.template'), key: 'template', render: (_, p) => templateName(p.template) },
-            {
-              title: t('monitoring.points.thresholds'),
-              key: 'thresholds',
-              render: (_, p) => thresholdSummary(t, p.effectiveThresholds, p.unit),
-            },
-            {
-              title: t('monitoring.points.interval'),
-              key: 'interval',
-              align: 'right',
-              render: (_, p) => `${p.intervalSeconds} s`,
-            },
-            { title: t('common.actions'), key: 'actions', render: (_, p) => actions(p) },
-          ]}
-        />
-      )}
+      <ResponsiveList<MonitoringPoint>
+        testId="managed-points"
+        loading={list.isPending}
+        items={items}
+        rowKey="id"
+        emptyText={t('monitoring.points.empty')}
+        rowTestId={(p) => `managed-point-${p.code}`}
+        cardExtra={actions}
+        renderCard={(p) => (
+          <div style={{ minWidth: 0 }}>
+            {name(p)}
+            <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+              {thresholdSummary(t, p.effectiveThresholds, p.unit)}
+            </Typography.Text>
+          </div>
+        )}
+        columns={[
+          { title: t('monitoring.enterprise.points'), key: 'name', render: (_, p) => name(p) },
+          { title: t('monitoring.points.template'), key: 'template', render: (_, p) => templateName(p.template) },
+          {
+            title: t('monitoring.points.thresholds'),
+            key: 'thresholds',
+            render: (_, p) => thresholdSummary(t, p.effectiveThresholds, p.unit),
+          },
+          {
+            title: t('monitoring.points.interval'),
+            key: 'interval',
+            align: 'right',
+            render: (_, p) => `${p.intervalSeconds} s`,
+          },
+          { title: t('common.actions'), key: 'actions', render: (_, p) => actions(p) },
+        ]}
+      />
     </SetupScreen>
   );
 }
