@@ -1,8 +1,8 @@
-import { Card, Empty, List, Space, Table, type TableProps, Tag, Typography } from 'antd';
+import { Space, type TableColumnsType, type TableProps, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import { pickLang, useLang, useT } from '../../../app/i18n';
 import { formatDateTime } from '../../../shared/format';
-import { useIsPhone } from '../../../shared/hooks';
+import { ResponsiveList } from '../../../shared/ResponsiveList';
 import type { Alarm } from '../api';
 import { AlarmActions } from './AlarmActions';
 import { AlarmStatusTag, formatDuration, formatValue, measureUnit, SeverityTag } from './tags';
@@ -39,64 +39,13 @@ export function AlarmList({
 }) {
   const t = useT();
   const lang = useLang();
-  const phone = useIsPhone();
   const now = Date.now();
   const since = (a: Alarm) =>
     a.status === 'active'
       ? t('monitoring.alarms.since', { duration: formatDuration(now - Date.parse(a.raisedAt), lang) })
       : '';
 
-  if (phone) {
-    return (
-      <List
-        data-testid={testId}
-        loading={loading ?? false}
-        dataSource={alarms}
-        locale={{ emptyText: <Empty description={t('monitoring.alarms.empty')} /> }}
-        pagination={
-          pagination
-            ? {
-                current: pagination.current,
-                pageSize: pagination.pageSize,
-                total: pagination.total,
-                onChange: pagination.onChange,
-                size: 'small',
-              }
-            : false
-        }
-        renderItem={(a) => (
-          <Card
-            size="small"
-            key={a.id}
-            style={{ marginBottom: 8, borderLeft: `4px solid ${a.colour ? `var(--fx-sev-${a.colour})` : '#ccc'}` }}
-            className={fresh?.has(a.id) ? 'fx-alarm-fresh' : undefined}
-            data-testid={`alarm-row-${a.code}`}
-          >
-            <Space size={4} wrap style={{ marginBottom: 4 }}>
-              <SeverityTag severity={a.severity} />
-              <AlarmStatusTag status={a.status} acknowledged={a.acknowledged} />
-              {a.tampering && <Tag color="purple">{t('monitoring.alarms.tampering')}</Tag>}
-            </Space>
-            <div style={{ fontWeight: 600 }}>
-              {pickLang(lang, a.ruleName.zh, a.ruleName.en)} · {a.point?.name ?? ''}
-            </div>
-            {showEnterprise && <div>{a.enterpriseName}</div>}
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {formatDateTime(a.raisedAt)} {since(a)} · {valueText(a, t)}
-            </Typography.Text>
-            <Space style={{ marginTop: 8 }} wrap>
-              <AlarmActions alarm={a} size="large" />
-              <Link to={`/monitoring/alarms/${a.id}`} data-testid={`alarm-link-${a.code}`}>
-                {t('monitoring.alarms.detail')}
-              </Link>
-            </Space>
-          </Card>
-        )}
-      />
-    );
-  }
-
-  const columns: TableProps<Alarm>['columns'] = [
+  const columns: TableColumnsType<Alarm> = [
     {
       title: t('monitoring.alarms.severity'),
       dataIndex: 'severity',
@@ -176,17 +125,52 @@ export function AlarmList({
   ];
 
   return (
-    <Table<Alarm>
-      data-testid={testId}
-      size="small"
+    <ResponsiveList<Alarm>
+      testId={testId}
+      loading={loading}
+      items={alarms}
       rowKey="id"
-      loading={loading ?? false}
+      emptyText={t('monitoring.alarms.empty')}
       columns={columns}
-      dataSource={alarms}
-      pagination={pagination ?? false}
-      scroll={{ x: 900 }}
-      locale={{ emptyText: <Empty description={t('monitoring.alarms.empty')} /> }}
-      rowClassName={(a) => (fresh?.has(a.id) ? 'fx-alarm-fresh' : '')}
+      table={{ scroll: { x: 900 } }}
+      pagination={pagination}
+      phonePagination={
+        pagination
+          ? {
+              current: pagination.current,
+              pageSize: pagination.pageSize,
+              total: pagination.total,
+              onChange: pagination.onChange,
+              size: 'small',
+            }
+          : false
+      }
+      rowClassName={(a) => (fresh?.has(a.id) ? 'fx-alarm-fresh' : undefined)}
+      rowTestId={(a) => `alarm-row-${a.code}`}
+      phoneItem="card"
+      cardStyle={(a) => ({ borderLeft: `4px solid ${a.colour ? `var(--fx-sev-${a.colour})` : '#ccc'}` })}
+      renderCard={(a) => (
+        <>
+          <Space size={4} wrap style={{ marginBottom: 4 }}>
+            <SeverityTag severity={a.severity} />
+            <AlarmStatusTag status={a.status} acknowledged={a.acknowledged} />
+            {a.tampering && <Tag color="purple">{t('monitoring.alarms.tampering')}</Tag>}
+          </Space>
+          <div style={{ fontWeight: 600 }}>
+            {pickLang(lang, a.ruleName.zh, a.ruleName.en)} · {a.point?.name ?? ''}
+          </div>
+          {showEnterprise && <div>{a.enterpriseName}</div>}
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {formatDateTime(a.raisedAt)} {since(a)} · {valueText(a, t)}
+          </Typography.Text>
+          <Space style={{ marginTop: 8 }} wrap>
+            <AlarmActions alarm={a} size="large" />
+            <Link to={`/monitoring/alarms/${a.id}`} data-testid={`alarm-link-${a.code}`}>
+              {t('monitoring.alarms.detail')}
+            </Link>
+          </Space>
+        </>
+      )}
     />
   );
 }

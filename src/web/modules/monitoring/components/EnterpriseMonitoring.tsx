@@ -1,10 +1,10 @@
-import { Alert, Card, Empty, List, Table, type TableProps, Tag, Typography } from 'antd';
+import { Alert, Card, type TableColumnsType, Tag, Typography } from 'antd';
 import { useCallback, useState } from 'react';
 import { Link } from 'react-router';
 import { useT } from '../../../app/i18n';
 import { errorMessage } from '../../../shared/errors';
 import { formatDateTime } from '../../../shared/format';
-import { useIsPhone } from '../../../shared/hooks';
+import { ResponsiveList } from '../../../shared/ResponsiveList';
 import { useCan } from '../../auth/api';
 import { type MonitoringPoint, useAlarms, useEnterprisePoints, useSparklines } from '../api';
 import { type AlarmLiveEvent, useMonitoringLive } from '../useMonitoringLive';
@@ -29,7 +29,6 @@ function pointState(p: MonitoringPoint): PointState {
  */
 export function EnterpriseMonitoring({ enterpriseId }: { enterpriseId: string }) {
   const t = useT();
-  const phone = useIsPhone();
   const can = useCan();
   const points = useEnterprisePoints(enterpriseId);
   const sparks = useSparklines(enterpriseId);
@@ -68,7 +67,7 @@ export function EnterpriseMonitoring({ enterpriseId }: { enterpriseId: string })
     );
   };
 
-  const columns: TableProps<MonitoringPoint>['columns'] = [
+  const columns: TableColumnsType<MonitoringPoint> = [
     {
       title: t('monitoring.enterprise.points'),
       key: 'name',
@@ -145,39 +144,28 @@ export function EnterpriseMonitoring({ enterpriseId }: { enterpriseId: string })
         />
       </Card>
       <Card size="small" title={t('monitoring.enterprise.points')}>
-        {phone ? (
-          <List
-            dataSource={points.data?.items ?? []}
-            loading={points.isPending}
-            locale={{ emptyText: <Empty description={t('monitoring.enterprise.noPoints')} /> }}
-            renderItem={(p) => (
-              <List.Item key={p.id} extra={spark(p)}>
-                <div style={{ minWidth: 0 }}>
-                  <Link to={`/monitoring/points/${p.id}`} data-testid={`point-link-${p.code}`}>
-                    {p.name}
-                  </Link>
-                  <div>
-                    <span style={{ fontWeight: 600, marginRight: 8 }} data-testid={`point-value-${p.code}`}>
-                      {formatValue(p.status?.lastValue, p.unit)}
-                    </span>
-                    {stateCell(p)}
-                  </div>
-                </div>
-              </List.Item>
-            )}
-          />
-        ) : (
-          <Table<MonitoringPoint>
-            size="small"
-            rowKey="id"
-            data-testid="point-table"
-            loading={points.isPending}
-            columns={columns}
-            dataSource={points.data?.items ?? []}
-            pagination={false}
-            locale={{ emptyText: <Empty description={t('monitoring.enterprise.noPoints')} /> }}
-          />
-        )}
+        <ResponsiveList<MonitoringPoint>
+          testId="point-table"
+          loading={points.isPending}
+          items={points.data?.items ?? []}
+          rowKey="id"
+          emptyText={t('monitoring.enterprise.noPoints')}
+          columns={columns}
+          cardExtra={spark}
+          renderCard={(p) => (
+            <div style={{ minWidth: 0 }}>
+              <Link to={`/monitoring/points/${p.id}`} data-testid={`point-link-${p.code}`}>
+                {p.name}
+              </Link>
+              <div>
+                <span style={{ fontWeight: 600, marginRight: 8 }} data-testid={`point-value-${p.code}`}>
+                  {formatValue(p.status?.lastValue, p.unit)}
+                </span>
+                {stateCell(p)}
+              </div>
+            </div>
+          )}
+        />
       </Card>
     </div>
   );
