@@ -1,12 +1,12 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Checkbox, List, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Checkbox, Select, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useLang, useT } from '../../../app/i18n';
 import { errorMessage } from '../../../shared/errors';
 import { formatDateTime } from '../../../shared/format';
-import { useIsPhone } from '../../../shared/hooks';
+import { ResponsiveList } from '../../../shared/ResponsiveList';
 import { useCan } from '../../auth/api';
 import { useDepartments } from '../../org/api';
 import {
@@ -28,7 +28,6 @@ const PAGE_SIZE = 20;
 export default function InspectionListPage() {
   const t = useT();
   const lang = useLang();
-  const phone = useIsPhone();
   const can = useCan();
   const [sp, setSp] = useSearchParams();
   const [scheduling, setScheduling] = useState(sp.get('schedule') === '1');
@@ -137,74 +136,64 @@ export default function InspectionListPage() {
       </div>
       {filters}
       {list.error && <Alert type="error" showIcon title={errorMessage(list.error)} />}
-      {phone ? (
-        <List
-          loading={list.isLoading}
-          dataSource={items}
-          data-testid="insp-list"
-          pagination={pagination}
-          renderItem={(i) => (
-            <Link to={`/inspections/${i.id}`} data-testid="insp-row">
-              <Card size="small" style={{ marginBottom: 8 }}>
-                <Typography.Text strong>{i.enterpriseName}</Typography.Text>
-                <div>
-                  <InspectionStatusTag status={i.status} />
-                  <KindTag kind={i.kind} unannounced={i.unannounced} />
-                </div>
-                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {i.code} · {when(i)} · {i.inspectorNames.join('、')}
-                </Typography.Text>
-              </Card>
-            </Link>
-          )}
-        />
-      ) : (
-        <Table<InspectionListItem>
-          rowKey="id"
-          size="small"
-          loading={list.isLoading}
-          dataSource={items}
-          data-testid="insp-list"
-          pagination={pagination}
-          onRow={() => ({ 'data-testid': 'insp-row' }) as React.HTMLAttributes<HTMLElement>}
-          columns={[
-            {
-              title: t('supervision.inspections.code'),
-              dataIndex: 'code',
-              width: 150,
-              render: (c: string, r) => <Link to={`/inspections/${r.id}`}>{c}</Link>,
-            },
-            { title: t('supervision.inspections.enterprise'), dataIndex: 'enterpriseName' },
-            {
-              title: t('supervision.inspections.kindLabel'),
-              width: 190,
-              render: (_: unknown, r) => (
-                <>
-                  <KindTag kind={r.kind} unannounced={r.unannounced} />
-                  {r.exempt && <Tag color="purple">{t('supervision.inspections.exempt')}</Tag>}
-                </>
-              ),
-            },
-            {
-              title: t('supervision.inspections.statusLabel'),
-              width: 110,
-              render: (_: unknown, r) => <InspectionStatusTag status={r.status} />,
-            },
-            { title: t('supervision.inspections.plannedAt'), width: 150, render: (_: unknown, r) => when(r) },
-            {
-              title: t('supervision.inspections.departments'),
-              render: (_: unknown, r) => r.departmentNames.join('、'),
-            },
-            { title: t('supervision.inspections.inspectors'), render: (_: unknown, r) => r.inspectorNames.join('、') },
-            {
-              title: t('supervision.inspections.findings', { n: '' }).trim(),
-              width: 90,
-              render: (_: unknown, r) =>
-                r.nonCompliantCount ? <Tag color="red">{r.nonCompliantCount}</Tag> : r.nonCompliantCount === 0 ? 0 : '',
-            },
-          ]}
-        />
-      )}
+      <ResponsiveList<InspectionListItem>
+        testId="insp-list"
+        loading={list.isLoading}
+        items={items}
+        rowKey="id"
+        pagination={pagination}
+        rowTestId={() => 'insp-row'}
+        phoneItem="card"
+        cardLink={(i) => `/inspections/${i.id}`}
+        renderCard={(i) => (
+          <>
+            <Typography.Text strong>{i.enterpriseName}</Typography.Text>
+            <div>
+              <InspectionStatusTag status={i.status} />
+              <KindTag kind={i.kind} unannounced={i.unannounced} />
+            </div>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {i.code} · {when(i)} · {i.inspectorNames.join('、')}
+            </Typography.Text>
+          </>
+        )}
+        columns={[
+          {
+            title: t('supervision.inspections.code'),
+            dataIndex: 'code',
+            width: 150,
+            render: (c: string, r) => <Link to={`/inspections/${r.id}`}>{c}</Link>,
+          },
+          { title: t('supervision.inspections.enterprise'), dataIndex: 'enterpriseName' },
+          {
+            title: t('supervision.inspections.kindLabel'),
+            width: 190,
+            render: (_: unknown, r) => (
+              <>
+                <KindTag kind={r.kind} unannounced={r.unannounced} />
+                {r.exempt && <Tag color="purple">{t('supervision.inspections.exempt')}</Tag>}
+              </>
+            ),
+          },
+          {
+            title: t('supervision.inspections.statusLabel'),
+            width: 110,
+            render: (_: unknown, r) => <InspectionStatusTag status={r.status} />,
+          },
+          { title: t('supervision.inspections.plannedAt'), width: 150, render: (_: unknown, r) => when(r) },
+          {
+            title: t('supervision.inspections.departments'),
+            render: (_: unknown, r) => r.departmentNames.join('、'),
+          },
+          { title: t('supervision.inspections.inspectors'), render: (_: unknown, r) => r.inspectorNames.join('、') },
+          {
+            title: t('supervision.inspections.findings', { n: '' }).trim(),
+            width: 90,
+            render: (_: unknown, r) =>
+              r.nonCompliantCount ? <Tag color="red">{r.nonCompliantCount}</Tag> : r.nonCompliantCount === 0 ? 0 : '',
+          },
+        ]}
+      />
       {scheduling && <ScheduleForm open={scheduling} onClose={() => setScheduling(false)} />}
     </>
   );
