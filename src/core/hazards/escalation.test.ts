@@ -43,6 +43,31 @@ describe('calendar helpers', () => {
     expect(daysBetween('2025-06-30', '2025-07-07')).toBe(7);
     expect(daysBetween('2025-07-07', '2025-06-30')).toBe(-7);
   });
+
+  it('answers every instant from the remembered day without mixing days or zones', () => {
+    // Back and forth across midnight in Shanghai, with other zones in between, and across DST in New York
+    // (2025-03-09 is 23 hours long there; 2025-11-02 is 25).
+    const asks: [string, string | undefined, string][] = [
+      ['2025-06-30T16:00:00.000Z', undefined, '2025-07-01'],
+      ['2025-06-30T15:59:59.999Z', undefined, '2025-06-30'],
+      ['2025-06-30T12:00:00.000Z', 'America/New_York', '2025-06-30'],
+      ['2025-07-01T15:59:59.999Z', undefined, '2025-07-01'],
+      ['2025-07-01T16:00:00.000Z', undefined, '2025-07-02'],
+      ['2025-07-01T03:59:59.999Z', 'America/New_York', '2025-06-30'],
+      ['2025-07-01T04:00:00.000Z', 'America/New_York', '2025-07-01'],
+      ['2025-03-09T04:59:59.999Z', 'America/New_York', '2025-03-08'],
+      ['2025-03-09T05:00:00.000Z', 'America/New_York', '2025-03-09'],
+      ['2025-03-10T03:59:59.999Z', 'America/New_York', '2025-03-09'],
+      ['2025-03-10T04:00:00.000Z', 'America/New_York', '2025-03-10'],
+      ['2025-11-02T04:00:00.000Z', 'America/New_York', '2025-11-02'],
+      ['2025-11-03T04:59:59.999Z', 'America/New_York', '2025-11-02'],
+      ['2025-11-03T05:00:00.000Z', 'America/New_York', '2025-11-03'],
+      ['2025-06-30T16:00:00.000Z', 'UTC', '2025-06-30'],
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const [at, zone, date] of asks) expect(localDate(new Date(at), zone), `${at} ${zone}`).toBe(date);
+    }
+  });
 });
 
 describe('dueSteps over a simulated month', () => {

@@ -79,9 +79,20 @@ export function addDays(date: string, n: number): string {
 
 /** Calendar days from a to b (positive when b is later). */
 export function daysBetween(a: string, b: string): number {
-  const [ya, ma, da] = parseDate(a);
-  const [yb, mb, db] = parseDate(b);
-  return Math.round((Date.UTC(yb, mb - 1, db) - Date.UTC(ya, ma - 1, da)) / DAY_MS);
+  return dayNumber(b) - dayNumber(a);
+}
+
+// Day numbers of the dates seen lately: a list page asks for the days left of 20 deadlines, mostly the same few.
+const dayNumbers = new Map<string, number>();
+function dayNumber(date: string): number {
+  let n = dayNumbers.get(date);
+  if (n === undefined) {
+    const [y, m, d] = parseDate(date);
+    n = Math.round(Date.UTC(y, m - 1, d) / DAY_MS);
+    if (dayNumbers.size >= 4096) dayNumbers.clear();
+    dayNumbers.set(date, n);
+  }
+  return n;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -124,9 +135,27 @@ function offsetMs(ms: number, timeZone: string): number {
   return Date.UTC(y, mo - 1, d, h, mi, s) - wholeSecond;
 }
 
+/** The local day last asked for in each zone, with the instants it spans. */
+const lastDays = new Map<string, { from: number; to: number; date: string }>();
+
 /** The local calendar date of an instant in the zone. */
 export function localDate(instant: Date, timeZone: string = DEFAULT_TIME_ZONE): string {
-  const [y, m, d] = zonedParts(instant.getTime(), timeZone);
+  const ms = instant.getTime();
+  const last = lastDays.get(timeZone);
+  if (last && ms >= last.from && ms < last.to) return last.date;
+  const date = zonedDate(ms, timeZone);
+  // Keep the day's span when its ends check out (they would not where DST skips midnight): every request asks
+  // for today, and Intl's formatToParts is the costly part of it.
+  const from = localDayStart(date, timeZone).getTime();
+  const to = localDayStart(addDays(date, 1), timeZone).getTime();
+  if (ms >= from && ms < to && zonedDate(from, timeZone) === date && zonedDate(to - 1, timeZone) === date) {
+    lastDays.set(timeZone, { from, to, date });
+  }
+  return date;
+}
+
+function zonedDate(ms: number, timeZone: string): string {
+  const [y, m, d] = zonedParts(ms, timeZone);
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 

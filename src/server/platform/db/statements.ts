@@ -24,6 +24,8 @@ import type { CompiledQuery, PostgresCursor, PostgresPool, PostgresPoolClient, P
 import pg from 'pg';
 
 const MARK = '/*fx:prepared*/ ';
+/** Texts remembered (seen once, and their names). */
+const SEEN_MAX = 10_000;
 const NAME_PREFIX = 'fx_';
 
 // pg's own conversion of a parameter to the text it sends (dates, arrays, buffers, JSON), so a literal means
@@ -90,8 +92,17 @@ export function isPrepared(text: string): boolean {
 
 /** The name of a marked statement: derived from its text, so the same text has the same name everywhere. */
 export function statementName(text: string): string {
-  return NAME_PREFIX + createHash('sha1').update(text).digest('hex');
+  let name = names.get(text);
+  if (name === undefined) {
+    name = NAME_PREFIX + createHash('sha1').update(text).digest('hex');
+    if (names.size >= SEEN_MAX) names.clear();
+    names.set(text, name);
+  }
+  return name;
 }
+
+/** Names of the texts seen lately (a Map lookup is cheaper than hashing the text again). */
+const names = new Map<string, string>();
 
 /** pg's record of the statements a connection has parsed (not part of its typings). */
 interface PgConnectionState {
@@ -114,8 +125,6 @@ export interface StatementCacheStats {
   /** Statements deallocated. */
   deallocated: number;
 }
-
-const SEEN_MAX = 10_000;
 
 /**
  * A Kysely pool over `pool` whose connections run marked queries as named prepared statements, at most

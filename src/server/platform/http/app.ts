@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -14,6 +13,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { type ApiErrorBody, issueKey } from '../../../core/errors.js';
 import type { AuthService } from '../auth/auth.service.js';
@@ -88,7 +88,9 @@ export async function createHttpApp(deps: HttpDeps) {
   app.decorateRequest('now', null as unknown as Date);
 
   await app.register(cookie);
-  await app.register(helmet, {
+  // Security headers from helmet, its middleware built once (the Fastify plugin rebuilds it, parsing the CSP,
+  // on every request: 3 % of the server's time on a list page).
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -107,6 +109,9 @@ export async function createHttpApp(deps: HttpDeps) {
     },
     hsts: config.BASE_URL?.startsWith('https:') ? undefined : false,
     crossOriginEmbedderPolicy: false,
+  });
+  app.addHook('onRequest', (req, reply, done) => {
+    securityHeaders(req.raw, reply.raw, (err?: unknown) => done(err instanceof Error ? err : undefined));
   });
   await app.register(multipart, { limits: { fileSize: MAX_FILE_BYTES, files: 6, fields: 20 } });
   await app.register(swagger, {
