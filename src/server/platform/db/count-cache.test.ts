@@ -1,8 +1,44 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { localBus } from '../notifications/bus.js';
-import { createCountCache } from './count-cache.js';
+import { COUNT_CACHE_MS, COUNT_STALE_MS, createCountCache } from './count-cache.js';
 
 describe('count cache', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('answers an aged total while one recount runs, then the new one; nothing stale after a change', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const cache = createCountCache(localBus());
+    let release: (n: number) => void = () => {};
+    let counts = 0;
+    const slow = () =>
+      new Promise<number>((resolve) => {
+        counts += 1;
+        release = resolve;
+      });
+    const first = cache.get('hazards', 'q', slow);
+    release(1);
+    expect(await first).toBe(1);
+    vi.advanceTimersByTime(COUNT_CACHE_MS + 1);
+    // Aged: answered at once, recounted once however many ask meanwhile.
+    expect(await cache.get('hazards', 'q', slow)).toBe(1);
+    expect(await cache.get('hazards', 'q', slow)).toBe(1);
+    expect(counts).toBe(2);
+    release(2);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(await cache.get('hazards', 'q', async () => 99)).toBe(2);
+    // Too old: waits for the count.
+    vi.advanceTimersByTime(COUNT_STALE_MS + 1);
+    expect(await cache.get('hazards', 'q', async () => 3)).toBe(3);
+    // After a change the aged total is not answered.
+    vi.advanceTimersByTime(COUNT_CACHE_MS + 1);
+    cache.changed('hazards');
+    expect(await cache.get('hazards', 'q', async () => 4)).toBe(4);
+    cache.close();
+  });
+
   it('reuses a total until its topic changes, here or on another instance', async () => {
     const bus = localBus();
     const here = createCountCache(bus);

@@ -2,6 +2,8 @@ import { BUS_RECONNECTED, type EventBus } from '../notifications/bus.js';
 
 /** How long a list's total is reused when nothing announced a change. */
 export const COUNT_CACHE_MS = 5_000;
+/** Past COUNT_CACHE_MS, the total is still answered while one recount runs, up to this age. */
+export const COUNT_STALE_MS = 2 * COUNT_CACHE_MS;
 const COUNT_CACHE_MAX = 5_000;
 const CHANGED_EVENT = 'counts.changed';
 
@@ -15,9 +17,14 @@ export const ENTERPRISE_COUNTS = 'enterprises';
  * through a module's service calls `changed(topic)`, which drops that topic's totals here and, through the event
  * bus, on every other instance — so a user sees their own writes at once and everyone else's within the bus's
  * delay. Only writes that bypass the services (SQL by hand) wait out the few seconds.
+ *
+ * When a kept total has aged past COUNT_CACHE_MS with no change announced, the next request still gets it (up to
+ * COUNT_STALE_MS) while one recount runs in the background: a search total over 10,000 matches can take a few
+ * hundred milliseconds to count, and every request of that list would otherwise wait for it each time it expires.
+ * After an announced change nothing stale is answered.
  */
 export function createCountCache(bus: EventBus) {
-  const entries = new Map<string, { n: number; until: number }>();
+  const entries = new Map<string, { n: number; until: number; staleUntil: number }>();
   /** Counts running now, by key and stamp: concurrent misses of one total share one count. */
   const inFlight = new Map<string, Promise<number>>();
   const generations = new Map<string, number>();
@@ -42,32 +49,44 @@ export function createCountCache(bus: EventBus) {
     }
   });
 
+  /** Counts `k` (one count per key and stamp at a time) and keeps the total unless a write landed meanwhile. */
+  async function recount(topic: string, k: string, before: string, count: () => Promise<number>): Promise<number> {
+    const counting = count();
+    inFlight.set(`${before}\u0000${k}`, counting);
+    let n: number;
+    try {
+      n = await counting;
+    } finally {
+      inFlight.delete(`${before}\u0000${k}`);
+    }
+    // A write that landed while counting makes this total suspect: answer it, do not keep it.
+    if (stamp(topic) === before) {
+      if (entries.size >= COUNT_CACHE_MAX) {
+        const oldest = entries.keys().next();
+        if (!oldest.done) entries.delete(oldest.value);
+      }
+      const at = performance.now();
+      entries.set(k, { n, until: at + COUNT_CACHE_MS, staleUntil: at + COUNT_STALE_MS });
+    }
+    return n;
+  }
+
   return {
-    /** The total for `key` within `topic`: reused when fresh, else counted by `count` and kept. */
+    /** The total for `key` within `topic`: reused when fresh (or aged, while it is recounted), else counted and kept. */
     async get(topic: string, key: string, count: () => Promise<number>): Promise<number> {
       const k = `${topic}\u0000${key}`;
       const hit = entries.get(k);
-      if (hit && performance.now() < hit.until) return hit.n;
+      const now = performance.now();
+      if (hit && now < hit.until) return hit.n;
       const before = stamp(topic);
       const running = inFlight.get(`${before}\u0000${k}`);
+      if (hit && now < hit.staleUntil) {
+        // Aged but unchanged: answer it, and recount once in the background.
+        if (!running) recount(topic, k, before, count).catch(() => {});
+        return hit.n;
+      }
       if (running) return running;
-      const counting = count();
-      inFlight.set(`${before}\u0000${k}`, counting);
-      let n: number;
-      try {
-        n = await counting;
-      } finally {
-        inFlight.delete(`${before}\u0000${k}`);
-      }
-      // A write that landed while counting makes this total suspect: answer it, do not keep it.
-      if (stamp(topic) === before) {
-        if (entries.size >= COUNT_CACHE_MAX) {
-          const oldest = entries.keys().next();
-          if (!oldest.done) entries.delete(oldest.value);
-        }
-        entries.set(k, { n, until: performance.now() + COUNT_CACHE_MS });
-      }
-      return n;
+      return recount(topic, k, before, count);
     },
     /**
      * Totals of `topic` also depend on the rows of `on`: a change announced for `on` drops them too (a hazard
