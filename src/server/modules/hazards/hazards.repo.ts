@@ -105,10 +105,13 @@ function hazardSideScope(actor: Actor): RawBuilder<boolean>[] | undefined {
  */
 function townshipNarrowing(actor: Actor, f: HazardFilters): RawBuilder<boolean>[] {
   const paths = [scopeKind(actor) === 'region' ? actor.regionPath : null, f.regionPath];
-  return paths.flatMap((path) => {
+  // A township officer filtering a village of the township: one condition, not the same one twice.
+  const townships = new Set<string>();
+  for (const path of paths) {
     const l = path ? level2Of(path) : undefined;
-    return l ? [sql<boolean>`hazards.region_level2 = ${l.level2}`] : [];
-  });
+    if (l) townships.add(l.level2);
+  }
+  return [...townships].map((level2) => sql<boolean>`hazards.region_level2 = ${level2}`);
 }
 
 /**
