@@ -226,15 +226,18 @@ export function searchSql(q: string, enterpriseIds?: string[]): RawBuilder<boole
   const chars = [...term].length;
   if (chars === 0) return undefined;
   const like = `%${escapeLike(term)}%`;
+  // A term without cased letters (Chinese, digits) matches the same with LIKE, which does not lower-case every
+  // row it tests as ILIKE does (half the cost of the newest-first walk of a search page).
+  const op = term.toLowerCase() === term.toUpperCase() ? sql`like` : sql`ilike`;
   // A whole code: a range of the unique index instead of the trigrams all codes share (`YH-`, the year), which made
   // a code search read the index of every hazard.
   const whole = wholeCode(term);
-  const code = whole ? codesFrom(whole) : sql<boolean>`hazards.code ilike ${like}`;
-  const fields = sql<boolean>`(${code} or hazards.place ilike ${like} or hazards.description ilike ${like})`;
+  const code = whole ? codesFrom(whole) : sql<boolean>`hazards.code ${op} ${like}`;
+  const fields = sql<boolean>`(${code} or hazards.place ${op} ${like} or hazards.description ${op} ${like})`;
   const text =
     chars === 2 ? sql<boolean>`(hazards.search_bigrams @> array[lower(${term})]::text[] and ${fields})` : fields;
   if (enterpriseIds === undefined) {
-    return sql<boolean>`(${text} or hazards.enterprise_id in (select e.id from enterprises e where e.name ilike ${like}))`;
+    return sql<boolean>`(${text} or hazards.enterprise_id in (select e.id from enterprises e where e.name ${op} ${like}))`;
   }
   if (enterpriseIds.length === 0) return text;
   return sql<boolean>`(${text} or hazards.enterprise_id = any(${enterpriseIds}::uuid[]))`;
