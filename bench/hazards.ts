@@ -159,7 +159,13 @@ export async function compileRequest(db: Db, actor: Actor, s: Scenario, query: R
           ...(remaining.length ? [stored.remainder(remaining).compile()] : []),
         ]
       : [live.totals, live.groups, live.foundTrend, live.closedTrend].map((r) => r.compile(db));
-    return { plan: undefined, build: () => [...first, ...queries], totalsAt: first.length, stored: Boolean(stored) };
+    // As the route runs them: prepared statements (platform/db/statements.ts).
+    return {
+      plan: undefined,
+      build: () => [...first, ...queries.map((q) => prepared(q))],
+      totalsAt: first.length,
+      stored: Boolean(stored),
+    };
   }
   const plan = perEnterprisePlanQuery(db, actor, f);
   return {

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
+import { type CompiledQuery, sql } from 'kysely';
 import { z } from 'zod';
 import { addDays, daysBetween, localDate } from '../../../core/hazards/index.js';
 import { type Actor, requirePermission } from '../../platform/authz/actor.js';
 import type { Executor } from '../../platform/db/client.js';
+import { prepared } from '../../platform/db/statements.js';
 import { zod } from '../../platform/http/app.js';
 import { ctxOf } from '../../platform/http/context.js';
 import type { Platform } from '../../platform/platform.js';
@@ -162,17 +163,19 @@ export async function computeFigures(
   const { trendFrom, trendTo } = trendRange(filters, today);
   const stored = figuresQueries(db, actor, filters, groupBy, limit, today, trendFrom, trendTo);
   const live = () => statsQueries(db, actor, filters, groupBy, limit, today);
+  // Prepared statements (platform/db/statements.ts): planning is a large part of these small aggregate reads.
+  const run = <R>(q: CompiledQuery<R>) => db.executeQuery(prepared(q));
   if (stored) {
     const liveTrend = stored.trend ? undefined : live();
     const [totals, groups, trend, remainder, found, closed] = await Promise.all([
-      stored.totals.execute(db),
-      stored.groups.execute(db),
-      stored.trend?.execute(db),
-      stored.remainderIds.execute().then(async (rows): Promise<OverdueRemainder[]> => {
-        return rows.length ? stored.remainder(rows.map((r) => r.id)).execute() : [];
+      run(stored.totals.compile(db)),
+      run(stored.groups.compile(db)),
+      stored.trend && run(stored.trend.compile(db)),
+      run(stored.remainderIds.compile()).then(async ({ rows }): Promise<OverdueRemainder[]> => {
+        return rows.length ? (await run(stored.remainder(rows.map((r) => r.id)).compile())).rows : [];
       }),
-      liveTrend?.foundTrend.execute(db),
-      liveTrend?.closedTrend.execute(db),
+      liveTrend && run(liveTrend.foundTrend.compile(db)),
+      liveTrend && run(liveTrend.closedTrend.compile(db)),
     ]);
     const months = new Map<string, { found: number; closed: number }>();
     for (const t of trend?.rows ?? []) months.set(t.month, { found: t.found, closed: t.closed });
@@ -193,10 +196,10 @@ export async function computeFigures(
   }
   const q = live();
   const [totals, groups, foundTrend, closedTrend] = await Promise.all([
-    q.totals.execute(db),
-    q.groups.execute(db),
-    q.foundTrend.execute(db),
-    q.closedTrend.execute(db),
+    run(q.totals.compile(db)),
+    run(q.groups.compile(db)),
+    run(q.foundTrend.compile(db)),
+    run(q.closedTrend.compile(db)),
   ]);
   const months = new Map<string, { found: number; closed: number }>();
   for (const t of foundTrend.rows) months.set(t.month, { found: t.n, closed: 0 });
