@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { daysBetween, localDate } from '../../../core/hazards/index.js';
 import { requirePermission } from '../../platform/authz/actor.js';
 import { scopeKey } from '../../platform/authz/scope.js';
-import { prepared } from '../../platform/db/statements.js';
+import { preparedByKey } from '../../platform/db/statements.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { zod } from '../../platform/http/app.js';
 import { ctxOf } from '../../platform/http/context.js';
@@ -37,6 +37,7 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
 
 export function hazardRoutes(app: FastifyInstance, p: Platform) {
   const r = zod(app);
+  const statements = preparedByKey();
 
   r.get('/api/hazards', { schema: { tags: ['hazards'], querystring: hazardListQuery } }, async (req) => {
     const ctx = ctxOf(req);
@@ -46,26 +47,29 @@ export function hazardRoutes(app: FastifyInstance, p: Platform) {
     const filters = await resolveFilters(p.db, query);
     const perEnterprise =
       sort === 'created' || withTotal !== false ? await perEnterprisePlan(p.db, ctx.actor, filters) : false;
-    const rowsQuery = listPageQuery(
-      p.db,
-      ctx.actor,
-      filters,
-      today,
-      { page, pageSize, sort, after: cursor ? decodeCursor(cursor) : undefined },
-      perEnterprise,
+    // Everything the list's SQL is built from: the same request reuses its compiled statements.
+    const scoped = `${scopeKey(ctx.actor)} ${today} ${JSON.stringify(filters)}`;
+    const pageQuery = statements(`${scoped} ${page} ${pageSize} ${sort} ${cursor ?? ''} ${perEnterprise}`, () =>
+      listPageQuery(
+        p.db,
+        ctx.actor,
+        filters,
+        today,
+        { page, pageSize, sort, after: cursor ? decodeCursor(cursor) : undefined },
+        perEnterprise,
+      ).compile(),
     );
     // The total is kept a few seconds per scope, day and filters (count cache), dropped when hazards change.
     const total = () =>
-      p.counts.get(HAZARD_COUNTS, `${scopeKey(ctx.actor)} ${today} ${JSON.stringify(filters)}`, async () => {
-        const counted = cappedCountQuery(p.db, ctx.actor, filters, today, perEnterprise).compile();
-        const { rows } = await p.db.executeQuery(prepared(counted));
+      p.counts.get(HAZARD_COUNTS, scoped, async () => {
+        const counted = statements(`${scoped} count ${perEnterprise}`, () =>
+          cappedCountQuery(p.db, ctx.actor, filters, today, perEnterprise).compile(),
+        );
+        const { rows } = await p.db.executeQuery(counted);
         return rows[0]?.n ?? 0;
       });
     // The page and the count run as prepared statements (platform/db/statements.ts): planning is most of their cost.
-    const [{ rows }, n] = await Promise.all([
-      p.db.executeQuery(prepared(rowsQuery.compile())),
-      withTotal === false ? null : total(),
-    ]);
+    const [{ rows }, n] = await Promise.all([p.db.executeQuery(pageQuery), withTotal === false ? null : total()]);
     const count = n === null ? null : { total: Math.min(n, COUNT_CAP), exact: n <= COUNT_CAP };
     const last = rows.at(-1);
     return {

@@ -2,7 +2,7 @@ import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './client.js';
-import { inlineParameters, prepared, statementCachePool, statementName } from './statements.js';
+import { inlineParameters, prepared, preparedByKey, statementCachePool, statementName } from './statements.js';
 
 describe('inlineParameters', () => {
   it('writes each parameter as the quoted text pg would send, outside strings, identifiers and comments', () => {
@@ -28,6 +28,25 @@ describe('inlineParameters', () => {
   it('refuses a parameter it does not have and dollar-quoted SQL', () => {
     expect(() => inlineParameters('select $2', [1])).toThrow(/no parameter \$2/);
     expect(() => inlineParameters('select $$x$$', [])).toThrow(/dollar-quoted/);
+  });
+});
+
+describe('preparedByKey', () => {
+  it('builds a key’s query once, marked, and forgets the oldest key past its size', () => {
+    const keep = preparedByKey(2);
+    let builds = 0;
+    const build = (n: number) => () => {
+      builds += 1;
+      return CompiledQuery.raw('select $1::int as n', [n]);
+    };
+    const a = keep('a', build(1));
+    expect(a.sql).toBe(prepared(CompiledQuery.raw('select $1::int as n', [1])).sql);
+    expect(keep('a', build(99))).toBe(a);
+    keep('b', build(2));
+    keep('c', build(3));
+    expect(builds).toBe(3);
+    expect(keep('a', build(4)).sql).toContain("'4'");
+    expect(builds).toBe(4);
   });
 });
 
