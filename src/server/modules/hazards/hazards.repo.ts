@@ -264,11 +264,21 @@ export function scopedHazards(db: Executor, actor: Actor, f: HazardFilters = {},
  */
 export function scopedHazardRows(db: Executor, actor: Actor, f: HazardFilters, today: string) {
   const own = hazardSideOnly(actor, f);
+  // Below a township (a village's scope or filter) the enterprise's conditions pick a few hundred enterprises whose
+  // open hazards are probed index-only; the township on the hazard is implied there and would only add a heap
+  // check to every probe (a village's rectifying page 3.4 → 2.1 ms).
+  const narrowing = own || !belowTownship(actor, f) ? townshipNarrowing(actor, f) : [];
   return db
     .selectFrom('hazards')
     .leftJoin('enterprises', 'enterprises.id', 'hazards.enterprise_id')
     .where(own ? and(own) : and([enterpriseScope(actor), ...enterpriseConds(f)]))
-    .where(and([...townshipNarrowing(actor, f), ...hazardConds(f, today)]));
+    .where(and([...narrowing, ...hazardConds(f, today)]));
+}
+
+/** Whether the region scope or the region filter lies below a township (a village). */
+function belowTownship(actor: Actor, f: HazardFilters): boolean {
+  const paths = [scopeKind(actor) === 'region' ? actor.regionPath : null, f.regionPath];
+  return paths.some((path) => path && level2Of(path)?.exact === false);
 }
 
 /** Up to this many enterprises in the (filtered) scope, a page is read enterprise by enterprise. */
