@@ -1,8 +1,21 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { StatementCacheStats } from './db/statements.js';
 
 /** Prometheus metrics of this process; modules register theirs on the same registry. */
-export function createMetrics() {
+export function createMetrics(opts: { statements?: StatementCacheStats | undefined } = {}) {
   const registry = new Registry();
+  const statements = opts.statements;
+  if (statements) {
+    new Gauge({
+      name: 'fangxian_db_prepared_queries',
+      help: 'Queries marked for the prepared-statement cache since start, by how they ran (reused, prepared, unnamed) and statements deallocated',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+      collect() {
+        for (const [outcome, n] of Object.entries(statements)) this.set({ outcome }, n);
+      },
+    });
+  }
   collectDefaultMetrics({ register: registry, prefix: 'fangxian_' });
   return {
     registry,

@@ -54,7 +54,7 @@ export async function createPlatform(config: Config, opts: PlatformOptions = {})
     }));
   const db = database.db;
   const clock = opts.clock ?? systemClock;
-  const metrics = createMetrics();
+  const metrics = createMetrics({ statements: database.statements });
   const bus = database.kind === 'postgres' && database.url ? await postgresBus(database.url, log) : localBus();
   const senders: NotificationSender[] = [];
   if (config.NOTIFY_WEBHOOK_URL) senders.push(webhookSender(config.NOTIFY_WEBHOOK_URL, db, log));

@@ -1,6 +1,7 @@
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMetrics } from '../metrics.js';
 import { openDatabase } from './client.js';
 import { inlineParameters, prepared, preparedByKey, statementCachePool, statementName } from './statements.js';
 
@@ -28,6 +29,17 @@ describe('inlineParameters', () => {
   it('refuses a parameter it does not have and dollar-quoted SQL', () => {
     expect(() => inlineParameters('select $2', [1])).toThrow(/no parameter \$2/);
     expect(() => inlineParameters('select $$x$$', [])).toThrow(/dollar-quoted/);
+  });
+});
+
+describe('statement cache metrics', () => {
+  it('reports how marked queries ran on the process’s registry', async () => {
+    const stats = { reused: 3, prepared: 2, unnamed: 1, deallocated: 0 };
+    const m = createMetrics({ statements: stats });
+    stats.reused = 5;
+    const text = await m.registry.getSingleMetricAsString('fangxian_db_prepared_queries');
+    expect(text).toContain('fangxian_db_prepared_queries{outcome="reused"} 5');
+    expect(text).toContain('fangxian_db_prepared_queries{outcome="prepared"} 2');
   });
 });
 
