@@ -70,6 +70,30 @@ describe.each(DATABASES)('hazards by township on $name', (dbc) => {
     expect(r.rows[0]?.n).toBe(0);
   });
 
+  it('names each row’s township, by every way of reading the list', async () => {
+    const names = await sql<{ code: string; name: string }>`select code, name from regions`.execute(env.p.db);
+    const nameOf = new Map(names.rows.map((r) => [r.code, r.name]));
+    for (const [headers, query] of [
+      [w.u.county.headers, {}],
+      [w.u.county.headers, { sort: 'deadline' }],
+      [w.u.county.headers, { q: '配电箱' }],
+      [w.u.townA.headers, {}],
+      [w.u.village.headers, {}],
+    ] as const) {
+      const res = await env.app.inject({
+        url: `/api/hazards?${new URLSearchParams({ pageSize: '100', ...query })}`,
+        headers,
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const items = (res.json() as { items: { townshipCode: string; townshipName: string | null }[] }).items;
+      expect(items.length).toBeGreaterThan(0);
+      for (const i of items) {
+        expect(i.townshipName).toBe(nameOf.get(i.townshipCode));
+        expect(i.townshipName).toBeTruthy();
+      }
+    }
+  });
+
   it('gives a township officer and a county filter by township or village the rows of the path prefix', async () => {
     expect(await list(w.u.townA.headers)).toEqual(await byPath(w.a.town));
     expect(await list(w.u.townB.headers)).toEqual(await byPath(w.b.town));

@@ -475,11 +475,9 @@ export function listPageQuery(
   page: { page: number; pageSize: number; sort: 'created' | 'deadline' | 'found'; after?: Keyset | undefined },
   perEnterprise: boolean,
 ) {
-  const township = sql<string>`split_part(enterprises.region_path, '/', 3)`;
-  const columns = [
-    ...listColumns(today),
-    sql<string | null>`(select name from regions where regions.code = ${township})`.as('township_name'),
-  ] as const;
+  // The township's name by a join on the enterprise's stored township (0016), not a subquery per row: the
+  // per-row subplan was as costly as the rest of the page (pgbench, county page 1: 5,333 → 9,459/s).
+  const columns = [...listColumns(today), 'township.name as township_name'] as const;
   const offset = (page.page - 1) * page.pageSize;
   if (page.sort === 'created') {
     return newestPage(
@@ -489,9 +487,12 @@ export function listPageQuery(
       today,
       { limit: page.pageSize, offset: page.after ? 0 : offset, after: page.after },
       perEnterprise,
-    ).select(columns);
+    )
+      .leftJoin('regions as township', 'township.code', 'enterprises.region_level2')
+      .select(columns);
   }
   return scopedHazards(db, actor, f, today)
+    .leftJoin('regions as township', 'township.code', 'enterprises.region_level2')
     .select(columns)
     .orderBy(page.sort === 'found' ? sql`hazards.found_at desc` : sql`hazards.deadline asc nulls last`)
     .orderBy('hazards.id', page.sort === 'found' ? 'desc' : 'asc')
