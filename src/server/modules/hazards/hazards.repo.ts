@@ -104,10 +104,9 @@ function hazardSideScope(actor: Actor): RawBuilder<boolean>[] | undefined {
  * reads; the per-enterprise reads have the enterprise already and do without.
  */
 function townshipNarrowing(actor: Actor, f: HazardFilters): RawBuilder<boolean>[] {
-  const paths = [scopeKind(actor) === 'region' ? actor.regionPath : null, f.regionPath];
   // A township officer filtering a village of the township: one condition, not the same one twice.
   const townships = new Set<string>();
-  for (const path of paths) {
+  for (const path of regionPaths(actor, f)) {
     const l = path ? level2Of(path) : undefined;
     if (l) townships.add(l.level2);
   }
@@ -277,8 +276,12 @@ export function scopedHazardRows(db: Executor, actor: Actor, f: HazardFilters, t
 
 /** Whether the region scope or the region filter lies below a township (a village). */
 function belowTownship(actor: Actor, f: HazardFilters): boolean {
-  const paths = [scopeKind(actor) === 'region' ? actor.regionPath : null, f.regionPath];
-  return paths.some((path) => path && level2Of(path)?.exact === false);
+  return regionPaths(actor, f).some((path) => path && level2Of(path)?.exact === false);
+}
+
+/** The region paths that bound a read: a region officer's scope and the region filter (either may be absent). */
+function regionPaths(actor: Actor, f: HazardFilters): (string | null | undefined)[] {
+  return [scopeKind(actor) === 'region' ? actor.regionPath : null, f.regionPath];
 }
 
 /** Up to this many enterprises in the (filtered) scope, a page is read enterprise by enterprise. */
