@@ -58,6 +58,8 @@ run('monitoring set-up in Chromium', () => {
       // ── The gateway: registered from the menu, the token shown once with the MQTT settings ──────────────
       await page.getByTestId('menu-monitoringGateways').click();
       await page.getByTestId('gateway-new').click();
+      // The form is mounted once its field shows: submitting before that validates nothing.
+      await page.getByTestId('gateway-name').waitFor();
       await page.getByTestId('gateway-submit').click();
       await page.getByText('必填').waitFor();
       await page.getByTestId('gateway-name').fill('E2E 井下监控分站');
