@@ -287,6 +287,7 @@ describe.each(DATABASES)('hazard exports, figures and board on $name', (dbc) => 
       listing: null,
       enterpriseListed: false,
     });
+    expect(a.items[0].township).toEqual({ code: w.a.town, name: expect.stringMatching(/^测试镇/) });
     expect(a.summary).toEqual({ open: 1, awaitingConfirmation: 0, overdue: 0, listed: 0 });
     const b = (await get(w.u.townB.headers, '/api/hazards/major-board')).json();
     expect(b.items.map((i: { id: string }) => i.id)).toEqual([bH.id]);

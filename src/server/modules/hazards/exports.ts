@@ -1,7 +1,6 @@
 import { Document, Packer } from 'docx';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { type HazardSource, type HazardStatus, localDate } from '../../../core/hazards/index.js';
 import { audit } from '../../platform/audit/audit.js';
@@ -266,9 +265,7 @@ export function exportRoutes(app: FastifyInstance, p: Platform) {
       requirePermission(ctx.actor, 'hazard.export');
       const today = localDate(ctx.now);
       const rows = await scopedHazards(p.db, ctx.actor, req.query, today)
-        .leftJoin('regions as township', (j) =>
-          j.onRef('township.code', '=', sql<string>`split_part(enterprises.region_path, '/', 3)`),
-        )
+        .leftJoin('regions as township', 'township.code', 'enterprises.region_level2')
         .leftJoin('sectors', 'sectors.code', 'hazards.sector')
         .select([
           'hazards.code',

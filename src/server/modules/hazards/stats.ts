@@ -287,7 +287,7 @@ export function statsRoutes(app: FastifyInstance, p: Platform) {
       requirePermission(ctx.actor, 'hazard.read');
       const today = localDate(ctx.now);
       const rows = await scopedHazards(p.db, ctx.actor, { ...req.query, level: 'major', status: OPEN_STATUSES }, today)
-        .leftJoin('regions as township', (j) => j.onRef('township.code', '=', townshipSql()))
+        .leftJoin('regions as township', 'township.code', 'enterprises.region_level2')
         .select([
           'hazards.id',
           'hazards.code',
