@@ -167,16 +167,17 @@ export async function compileRequest(db: Db, actor: Actor, s: Scenario, query: R
       stored: Boolean(stored),
     };
   }
-  const plan = perEnterprisePlanQuery(db, actor, f);
+  const builtPlan = perEnterprisePlanQuery(db, actor, f);
+  const plan = builtPlan && prepared(builtPlan.compile());
   return {
-    plan: plan && prepared(plan.compile()),
+    plan,
     totalsAt: undefined,
     stored: false,
     // As the route runs them: prepared statements (platform/db/statements.ts).
     build(perEnterprise: boolean): CompiledQuery[] {
       return [
         ...first,
-        ...(plan ? [prepared(plan.compile())] : []),
+        ...(plan ? [plan] : []),
         prepared(listPageQuery(db, actor, f, today, { page, pageSize, sort }, perEnterprise).compile()),
         prepared(cappedCountQuery(db, actor, f, today, perEnterprise).compile()),
       ];
