@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, startTestEnv, type TestEnv } from './harness.js';
 import {
@@ -546,6 +547,104 @@ describe.each(DATABASES)('hazards API on $name', (dbc) => {
       payload: { version: 2, place: 'y' },
     });
     expect(outside.statusCode).toBe(404);
+  });
+
+  it('writes each list item as the hazard row reads: instants to the millisecond, dates, days left, text as JSON', async () => {
+    const ent = w.entA.id;
+    const { id } = await newHazard(env, w.u.deptA.headers, {
+      enterpriseId: ent,
+      source: 'inspection',
+      rectification: { deadline: day(env, 4) },
+    });
+    const { id: noDeadline } = await newHazard(env, w.u.entAdmin.headers, {
+      enterpriseId: ent,
+      source: 'self_check',
+      rectification: { deadline: day(env, 2) },
+    });
+    await env.p.db.updateTable('hazards').set({ deadline: null }).where('id', '=', noDeadline).execute();
+    // Microseconds (PostgreSQL keeps them, the API writes milliseconds like a JS Date), a past deadline, and text
+    // that JSON must escape.
+    await env.p.db
+      .updateTable('hazards')
+      .set({
+        found_at: new Date('2024-02-29T23:59:59.999Z'),
+        deadline: day(env, -3),
+        description: '瓦斯 "超限"\n\\ </script><b>x</b> \u0001 😀',
+      })
+      .where('id', '=', id)
+      .execute();
+    // Both the newest of the enterprise, created within the same millisecond.
+    await sql`update hazards set created_at = '2099-01-01T00:00:00.123900Z' where id = ${id}`.execute(env.p.db);
+    await sql`update hazards set created_at = '2099-01-01T00:00:00.123400Z' where id = ${noDeadline}`.execute(env.p.db);
+    const res = await env.app.inject({
+      url: `/api/hazards?enterpriseId=${ent}&pageSize=200`,
+      headers: w.u.county.headers,
+    });
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    const items = res.json().items as Record<string, unknown>[];
+    const rows = await env.p.db
+      .selectFrom('hazards')
+      .innerJoin('enterprises', 'enterprises.id', 'hazards.enterprise_id')
+      .leftJoin('regions as township', 'township.code', 'enterprises.region_level2')
+      .selectAll('hazards')
+      .select(['enterprises.name as enterprise_name', 'enterprises.region_code', 'enterprises.region_path'])
+      .select('township.name as township_name')
+      .where('hazards.id', 'in', [id, noDeadline])
+      .execute();
+    const today = day(env);
+    const daysTo = (d: string) => Math.round((Date.parse(d) - Date.parse(today)) / 86_400_000);
+    for (const h of rows) {
+      const item = items.find((i) => i.id === h.id);
+      expect(item).toEqual({
+        id: h.id,
+        code: h.code,
+        enterpriseId: h.enterprise_id,
+        enterpriseName: h.enterprise_name,
+        regionCode: h.region_code,
+        townshipCode: h.region_path.split('/')[2],
+        townshipName: h.township_name,
+        place: h.place,
+        sector: h.sector,
+        category: h.category,
+        level: h.level,
+        path: h.path,
+        status: h.status,
+        source: h.source,
+        description: h.description,
+        finderName: h.finder_name,
+        foundAt: h.found_at.toISOString(),
+        deadline: h.deadline,
+        daysLeft: h.deadline ? daysTo(h.deadline) : null,
+        overdue: h.status === 'rectifying' && h.deadline !== null && h.deadline < today,
+        pendingExtension: h.pending_extension,
+        catalogItemCode: h.catalog_item_code,
+        createdAt: h.created_at.toISOString(),
+        updatedAt: h.updated_at.toISOString(),
+        version: h.version,
+      });
+    }
+    const overdueItem = items.find((i) => i.id === id);
+    expect(overdueItem).toMatchObject({
+      foundAt: '2024-02-29T23:59:59.999Z',
+      createdAt: '2099-01-01T00:00:00.123Z',
+      daysLeft: -3,
+      overdue: true,
+    });
+    expect(overdueItem?.description).toBe('瓦斯 "超限"\n\\ </script><b>x</b> \u0001 😀');
+    expect(items.find((i) => i.id === noDeadline)).toMatchObject({ deadline: null, daysLeft: null, overdue: false });
+    // The cursor continues after the page's last row to the microsecond: the second row, created later within
+    // the same millisecond, is not skipped.
+    const first = (
+      await env.app.inject({ url: `/api/hazards?enterpriseId=${ent}&pageSize=1`, headers: w.u.county.headers })
+    ).json();
+    expect(first.items.map((i: { id: string }) => i.id)).toEqual([id]);
+    const next = (
+      await env.app.inject({
+        url: `/api/hazards?enterpriseId=${ent}&pageSize=1&cursor=${first.nextCursor}`,
+        headers: w.u.county.headers,
+      })
+    ).json();
+    expect(next.items.map((i: { id: string }) => i.id)).toEqual([noDeadline]);
   });
 
   it('serves the major-hazard catalog from the database and lets the county extend it', async () => {

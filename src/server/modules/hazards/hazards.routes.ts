@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { daysBetween, localDate } from '../../../core/hazards/index.js';
+import { localDate } from '../../../core/hazards/index.js';
 import { requirePermission } from '../../platform/authz/actor.js';
 import { scopeKey } from '../../platform/authz/scope.js';
 import { preparedByKey } from '../../platform/db/statements.js';
@@ -23,23 +23,24 @@ import { isUuid } from './hazards.shared.js';
 
 const idParams = z.object({ id: z.string() });
 
-function encodeCursor(at: Date, id: string) {
-  return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+/** `at`: the row's created_at as ISO text to the microsecond (the list's `created_at` column). */
+function encodeCursor(at: string, id: string) {
+  return Buffer.from(`${at}|${id}`).toString('base64url');
 }
-function decodeCursor(cursor: string): { at: Date; id: string } {
+const CURSOR_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+function decodeCursor(cursor: string): { at: string; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const d = at ? new Date(at) : new Date(Number.NaN);
-  if (!id || !isUuid(id) || Number.isNaN(d.getTime())) {
+  if (!id || !isUuid(id) || !at || !CURSOR_INSTANT.test(at) || Number.isNaN(Date.parse(at))) {
     throw new AppError(400, 'VALIDATION', 'Invalid cursor', [{ path: 'cursor', message: 'invalid' }]);
   }
-  return { at: d, id };
+  return { at, id };
 }
 
 export function hazardRoutes(app: FastifyInstance, p: Platform) {
   const r = zod(app);
   const statements = preparedByKey();
 
-  r.get('/api/hazards', { schema: { tags: ['hazards'], querystring: hazardListQuery } }, async (req) => {
+  r.get('/api/hazards', { schema: { tags: ['hazards'], querystring: hazardListQuery } }, async (req, reply) => {
     const ctx = ctxOf(req);
     requirePermission(ctx.actor, 'hazard.read');
     const { page, pageSize, sort, cursor, withTotal, ...query } = req.query;
@@ -72,41 +73,13 @@ export function hazardRoutes(app: FastifyInstance, p: Platform) {
     const [{ rows }, n] = await Promise.all([p.db.executeQuery(pageQuery), withTotal === false ? null : total()]);
     const count = n === null ? null : { total: Math.min(n, COUNT_CAP), exact: n <= COUNT_CAP };
     const last = rows.at(-1);
-    return {
-      items: rows.map((h) => ({
-        id: h.id,
-        code: h.code,
-        enterpriseId: h.enterprise_id,
-        enterpriseName: h.enterprise_name,
-        regionCode: h.region_code,
-        townshipCode: h.township_code,
-        townshipName: h.township_name,
-        place: h.place,
-        sector: h.sector,
-        category: h.category,
-        level: h.level,
-        path: h.path,
-        status: h.status,
-        source: h.source,
-        description: h.description,
-        finderName: h.finder_name,
-        foundAt: h.found_at,
-        deadline: h.deadline,
-        daysLeft: h.deadline ? daysBetween(today, h.deadline) : null,
-        overdue: h.overdue,
-        pendingExtension: h.pending_extension,
-        catalogItemCode: h.catalog_item_code,
-        createdAt: h.created_at,
-        updatedAt: h.updated_at,
-        version: h.version,
-      })),
-      total: count?.total ?? null,
-      totalExact: count?.exact ?? null,
-      page,
-      pageSize,
-      nextCursor:
-        sort === 'created' && last && rows.length === pageSize ? encodeCursor(last.created_at, last.id) : null,
-    };
+    const nextCursor =
+      sort === 'created' && last && rows.length === pageSize ? encodeCursor(last.created_at, last.id) : null;
+    // The items come as JSON text from PostgreSQL (listItemJson): the page is passed through, not re-serialised.
+    reply.type('application/json; charset=utf-8');
+    return `{"items":[${rows.map((h) => h.item).join(',')}],"total":${count?.total ?? null},"totalExact":${
+      count?.exact ?? null
+    },"page":${page},"pageSize":${pageSize},"nextCursor":${JSON.stringify(nextCursor)}}`;
   });
 
   r.post('/api/hazards', { schema: { tags: ['hazards'], body: hazardCreateSchema } }, async (req, reply) => {
