@@ -122,6 +122,35 @@ describe.each(DATABASES)('hazard search on $name', (dbc) => {
     expect(await search(w.u.county.headers, '治理')).toEqual(['named']);
   });
 
+  it('follows a renamed enterprise at once, though the name lookup of a term is kept a few seconds', async () => {
+    const { enterprise_id } = await env.p.db
+      .selectFrom('hazards')
+      .select('enterprise_id')
+      .where('id', '=', h.named?.id ?? '')
+      .executeTakeFirstOrThrow();
+    const term = `更名${Date.now() % 100_000}`;
+    expect(await search(w.u.county.headers, term)).toEqual([]); // kept: this term matches no enterprise
+    expect(await search(w.u.county.headers, '晋阳瓦斯治理')).toEqual(['named']);
+    const ent = await env.p.db
+      .selectFrom('enterprises')
+      .select(['name', 'version'])
+      .where('id', '=', enterprise_id)
+      .executeTakeFirstOrThrow();
+    const rename = (name: string, version: number) =>
+      env.app.inject({
+        method: 'PATCH',
+        url: `/api/enterprises/${enterprise_id}`,
+        headers: w.u.county.headers,
+        payload: { version, name },
+      });
+    const renamed = await rename(`${term}煤业有限公司`, ent.version);
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect(await search(w.u.county.headers, term)).toEqual(['named']);
+    expect(await search(w.u.county.headers, '晋阳瓦斯治理')).toEqual([]);
+    expect((await rename(ent.name, ent.version + 1)).statusCode).toBe(200);
+    expect(await search(w.u.county.headers, '晋阳瓦斯治理')).toEqual(['named']);
+  });
+
   it('searches only within the caller’s scope, in the page and in the count', async () => {
     expect(await search(w.u.townA.headers, '瓦斯')).toEqual(['gas', 'named']);
     expect(await search(w.u.townB.headers, '瓦斯')).toEqual([]);

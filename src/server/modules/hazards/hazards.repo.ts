@@ -154,17 +154,40 @@ export const SEARCH_ENTERPRISES_MAX = 1000;
  * Looks up beforehand what the filters need from other tables, so the list's SQL has constants the planner can
  * use: the enterprises whose name contains `q` (for searchSql) and the path of `regionCode`.
  */
-export async function resolveFilters(db: Executor, f: HazardFilters): Promise<HazardFilters> {
+/**
+ * Keeps an answer derived from enterprise and region rows a few seconds (the count cache's ENTERPRISE_COUNTS topic:
+ * dropped when enterprises or regions change). Without one, every call looks up again.
+ */
+export type EnterpriseMemo = <T>(key: string, compute: () => Promise<T>) => Promise<T>;
+const noMemo: EnterpriseMemo = (_key, compute) => compute();
+
+/**
+ * The filters with their lookups done: the enterprises whose name matches `q` and the path of `regionCode`. With a
+ * `memo`, a term's or a region's answer is reused (a list request otherwise spends a round trip on each).
+ */
+export async function resolveFilters(
+  db: Executor,
+  f: HazardFilters,
+  memo: EnterpriseMemo = noMemo,
+): Promise<HazardFilters> {
   let out = f;
   const lookup = searchEnterprisesQuery(db, f);
   if (lookup) {
-    const { rows } = await db.executeQuery(prepared(lookup.compile()));
-    if (rows.length <= SEARCH_ENTERPRISES_MAX) out = { ...out, qEnterpriseIds: rows.map((r) => r.id) };
+    const ids = await memo(`hazards.q ${f.q?.trim()}`, async () => {
+      const { rows } = await db.executeQuery(prepared(lookup.compile()));
+      return rows.length <= SEARCH_ENTERPRISES_MAX ? rows.map((r) => r.id) : null;
+    });
+    if (ids) out = { ...out, qEnterpriseIds: ids };
   }
   const regionQuery = regionLookupQuery(db, f);
-  const region = regionQuery && (await db.executeQuery(prepared(regionQuery.compile()))).rows[0];
+  const path =
+    regionQuery &&
+    (await memo(
+      `hazards.region ${f.regionCode}`,
+      async () => (await db.executeQuery(prepared(regionQuery.compile()))).rows[0]?.path ?? null,
+    ));
   // An unknown code keeps the prefix condition alone, which matches nothing.
-  if (region) out = { ...out, regionPath: region.path };
+  if (path) out = { ...out, regionPath: path };
   return out;
 }
 

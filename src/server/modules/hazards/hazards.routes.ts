@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { localDate } from '../../../core/hazards/index.js';
 import { requirePermission } from '../../platform/authz/actor.js';
 import { scopeKey } from '../../platform/authz/scope.js';
+import { ENTERPRISE_COUNTS } from '../../platform/db/count-cache.js';
 import { preparedByKey } from '../../platform/db/statements.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { zod } from '../../platform/http/app.js';
@@ -12,6 +13,7 @@ import { hazardDetail } from './hazards.read.js';
 import {
   COUNT_CAP,
   cappedCountQuery,
+  type EnterpriseMemo,
   HAZARD_COUNTS,
   listPageQuery,
   perEnterprisePlan,
@@ -45,9 +47,15 @@ export function hazardRoutes(app: FastifyInstance, p: Platform) {
     requirePermission(ctx.actor, 'hazard.read');
     const { page, pageSize, sort, cursor, withTotal, ...query } = req.query;
     const today = localDate(ctx.now);
-    const filters = await resolveFilters(p.db, query);
+    // The lookups and the plan depend on enterprise and region rows only: kept a few seconds, dropped when those change.
+    const memo: EnterpriseMemo = (key, compute) => p.counts.get(ENTERPRISE_COUNTS, key, compute);
+    const filters = await resolveFilters(p.db, query, memo);
     const perEnterprise =
-      sort === 'created' || withTotal !== false ? await perEnterprisePlan(p.db, ctx.actor, filters) : false;
+      sort === 'created' || withTotal !== false
+        ? await memo(`hazards.plan ${scopeKey(ctx.actor)} ${JSON.stringify(filters)}`, () =>
+            perEnterprisePlan(p.db, ctx.actor, filters),
+          )
+        : false;
     // Everything the list's SQL is built from: the same request reuses its compiled statements.
     const scoped = `${scopeKey(ctx.actor)} ${today} ${JSON.stringify(filters)}`;
     const pageQuery = statements(`${scoped} ${page} ${pageSize} ${sort} ${cursor ?? ''} ${perEnterprise}`, () =>

@@ -24,9 +24,10 @@ export const ENTERPRISE_COUNTS = 'enterprises';
  * After an announced change nothing stale is answered.
  */
 export function createCountCache(bus: EventBus) {
-  const entries = new Map<string, { n: number; until: number; staleUntil: number }>();
+  // Values are totals, and a few other answers derived from a topic's rows (`get<T>`): each key is one caller's.
+  const entries = new Map<string, { n: unknown; until: number; staleUntil: number }>();
   /** Counts running now, by key and stamp: concurrent misses of one total share one count. */
-  const inFlight = new Map<string, Promise<number>>();
+  const inFlight = new Map<string, Promise<unknown>>();
   const generations = new Map<string, number>();
   /** Topics whose totals also depend on another topic's rows (dependOn). */
   const dependents = new Map<string, Set<string>>();
@@ -50,10 +51,10 @@ export function createCountCache(bus: EventBus) {
   });
 
   /** Counts `k` (one count per key and stamp at a time) and keeps the total unless a write landed meanwhile. */
-  async function recount(topic: string, k: string, before: string, count: () => Promise<number>): Promise<number> {
+  async function recount<T>(topic: string, k: string, before: string, count: () => Promise<T>): Promise<T> {
     const counting = count();
     inFlight.set(`${before}\u0000${k}`, counting);
-    let n: number;
+    let n: T;
     try {
       n = await counting;
     } finally {
@@ -72,14 +73,18 @@ export function createCountCache(bus: EventBus) {
   }
 
   return {
-    /** The total for `key` within `topic`: reused when fresh (or aged, while it is recounted), else counted and kept. */
-    async get(topic: string, key: string, count: () => Promise<number>): Promise<number> {
+    /**
+     * The total for `key` within `topic`: reused when fresh (or aged, while it is recounted), else counted and kept.
+     * `T` other than a number: an answer derived from the topic's rows the same way (which plan suits a scope, the
+     * enterprises whose name matches a search); a key always gets the same `T`.
+     */
+    async get<T = number>(topic: string, key: string, count: () => Promise<T>): Promise<T> {
       const k = `${topic}\u0000${key}`;
-      const hit = entries.get(k);
+      const hit = entries.get(k) as { n: T; until: number; staleUntil: number } | undefined;
       const now = performance.now();
       if (hit && now < hit.until) return hit.n;
       const before = stamp(topic);
-      const running = inFlight.get(`${before}\u0000${k}`);
+      const running = inFlight.get(`${before}\u0000${k}`) as Promise<T> | undefined;
       if (hit && now < hit.staleUntil) {
         // Aged but unchanged: answer it, and recount once in the background.
         if (!running) recount(topic, k, before, count).catch(() => {});
