@@ -22,6 +22,8 @@ describe('INGEST_* settings', () => {
       tickMs: 5_000,
       tickGraceMs: 30_000,
       mqttConnections: 4,
+      mqttProtocol: 5,
+      receiveMaximum: 1_000,
       shareGroup: 'fangxian',
     });
     expect(o.instanceId).toMatch(/^[A-Za-z0-9_.-]{1,40}$/);
@@ -33,8 +35,17 @@ describe('INGEST_* settings', () => {
       INGEST_MQTT_SHARE_GROUP: 'none',
       INGEST_INSTANCE_ID: 'ingest-2',
       INGEST_FLUSH_MS: '',
+      INGEST_MQTT_PROTOCOL: '4',
+      INGEST_MQTT_RECEIVE_MAXIMUM: '200',
     });
-    expect(o).toMatchObject({ batchReadings: 2000, shareGroup: 'none', instanceId: 'ingest-2', flushMs: 0 });
+    expect(o).toMatchObject({
+      batchReadings: 2000,
+      shareGroup: 'none',
+      instanceId: 'ingest-2',
+      flushMs: 0,
+      mqttProtocol: 4,
+      receiveMaximum: 200,
+    });
   });
 
   it('names the variable and the problem in one line, as a ConfigError', () => {

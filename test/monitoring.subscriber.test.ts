@@ -73,4 +73,36 @@ describe.runIf(Boolean(URL))('MQTT subscriber: pipelined, ordered acknowledgemen
     await sleep(300);
     expect(again).toEqual([1, 2, 3, 4]);
   });
+
+  it('takes up to its Receive Maximum unacknowledged on MQTT 5; on MQTT 3.1.1 the broker window (Mosquitto: 20)', async () => {
+    const held = async (protocolVersion: 4 | 5) => {
+      const id = `fx-sub-rm-${protocolVersion}-${randomBytes(4).toString('hex')}`;
+      const t = `fxtest/${randomBytes(4).toString('hex')}/rm`;
+      let received = 0;
+      const s = startSubscriber({
+        url,
+        clientId: id,
+        topic: t,
+        log,
+        protocolVersion,
+        maxInFlight: 300,
+        onMessage: () => {
+          received++;
+          return new Promise<void>(() => {}); // never committed: never acknowledged
+        },
+      });
+      await eventually(() => s.subscribed());
+      const pub = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
+      for (let i = 0; i < 400; i++) pub.publish(t, String(i), { qos: 1 });
+      await sleep(1000);
+      await pub.endAsync();
+      s.stopAccepting();
+      await s.close();
+      const c = await mqtt.connectAsync(url, { clientId: id, clean: true, reconnectPeriod: 0 });
+      await c.endAsync();
+      return received;
+    };
+    expect(await held(5)).toBe(300);
+    expect(await held(4)).toBeLessThan(300);
+  });
 });

@@ -45,8 +45,18 @@ export const ingestEnvSchema = z.object({
         .replace(/[^A-Za-z0-9_.-]/g, '-')
         .slice(0, 40) || 'default',
     ),
-  /** Connections per instance in the shared subscription (each handles one message at a time, in order). */
+  /** Connections per instance in the shared subscription (each acknowledges its messages in order, after commit). */
   INGEST_MQTT_CONNECTIONS: int(1, 32, 4),
+  /**
+   * MQTT version of the subscription on an external broker. 5 (default): each connection announces a Receive
+   * Maximum of INGEST_MQTT_RECEIVE_MAXIMUM, so the broker may send that many messages before their PUBACKs (which
+   * go out after commit); the session is kept while disconnected (Session Expiry Interval: never). 4: for a broker
+   * without MQTT 5 — the broker's own window applies (Mosquitto `max_inflight_messages`, default 20), which bounds
+   * single-reading messages to about connections × 20 per commit.
+   */
+  INGEST_MQTT_PROTOCOL: z.enum(['4', '5']).default('5'),
+  /** Messages each subscription connection takes before acknowledging (MQTT 5 Receive Maximum). */
+  INGEST_MQTT_RECEIVE_MAXIMUM: int(1, 65_535, 1_000),
   /**
    * Shared-subscription group name, or `none` for a plain subscription on ONE connection. Mosquitto (2.0.11
    * tested) does not restore shared subscriptions from its persistence file after a broker restart, so messages
@@ -72,6 +82,8 @@ export interface IngestOptions {
   tickGraceMs: number;
   instanceId: string;
   mqttConnections: number;
+  mqttProtocol: 4 | 5;
+  receiveMaximum: number;
   shareGroup: string;
 }
 
@@ -102,6 +114,8 @@ export function ingestOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Inge
     tickGraceMs: e.INGEST_TICK_GRACE_MS,
     instanceId: e.INGEST_INSTANCE_ID,
     mqttConnections: e.INGEST_MQTT_CONNECTIONS,
+    mqttProtocol: e.INGEST_MQTT_PROTOCOL === '4' ? 4 : 5,
+    receiveMaximum: e.INGEST_MQTT_RECEIVE_MAXIMUM,
     shareGroup: e.INGEST_MQTT_SHARE_GROUP,
   };
 }

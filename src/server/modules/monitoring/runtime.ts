@@ -69,6 +69,8 @@ export async function startIngest(p: Platform, o: StartIngestOptions = {}): Prom
           topic,
           log,
           onMessage,
+          protocolVersion: pipeline.options.mqttProtocol,
+          maxInFlight: pipeline.options.receiveMaximum,
           ...(o.reconnectPeriodMs ? { reconnectPeriodMs: o.reconnectPeriodMs } : {}),
         }),
       );

@@ -8,9 +8,11 @@ import type { Logger } from 'pino';
  *
  * Acknowledgement, pipelined: each QoS 1 message's PUBACK is sent only after `onMessage` resolved for it (for
  * ingest: after the batch holding it is committed), and PUBACKs go out in the order the PUBLISHes arrived (MQTT
- * 3.1.1 §4.6, MQTT 5 §4.6). Up to `maxInFlight` messages per connection are handled at once — bounded in practice
- * by the broker's in-flight window for this client (Mosquitto `max_inflight_messages`, default 20; EMQX
- * `max_inflight`) — so one commit acknowledges many messages of one connection instead of one.
+ * 3.1.1 §4.6, MQTT 5 §4.6). Up to `maxInFlight` messages per connection are handled at once, so one commit
+ * acknowledges many messages of one connection instead of one. On MQTT 5 the connection announces `maxInFlight` as
+ * its Receive Maximum and the broker sends that many unacknowledged (Mosquitto 2.0 honours it; EMQX takes the lower
+ * of it and its `max_inflight`); on MQTT 3.1.1 the broker's own window bounds it (Mosquitto `max_inflight_messages`,
+ * default 20): with acknowledgement after commit, a connection then carries at most 20 messages per commit.
  *
  * How: mqtt.js reads the next packet only after the previous one's PUBACK was handed to its writer, and it sends
  * that PUBACK when `handleMessage` calls back without an error. We call back at once *with* a marker error, which
@@ -30,8 +32,14 @@ export interface SubscriberOptions {
   log: Logger;
   reconnectPeriodMs?: number;
   onMessage(topic: string, payload: Buffer): Promise<void>;
-  /** Messages handled at once per connection (default 1,000; the broker's in-flight window is usually lower). */
+  /**
+   * Messages handled at once per connection (default 1,000). On MQTT 5 it is announced as the connection's Receive
+   * Maximum, so the broker sends up to that many before their PUBACKs; on MQTT 3.1.1 the broker's own window
+   * applies (Mosquitto `max_inflight_messages`, default 20).
+   */
   maxInFlight?: number;
+  /** 5 (default) or 4 (MQTT 3.1.1, for a broker without MQTT 5). */
+  protocolVersion?: 4 | 5;
 }
 
 export interface Subscriber {
@@ -50,10 +58,14 @@ const DEFERRED = new Error('PUBACK deferred until the message is committed');
 
 export function startSubscriber(opts: SubscriberOptions): Subscriber {
   let stopping = false;
+  const maxInFlight = opts.maxInFlight ?? 1000;
+  const v5 = (opts.protocolVersion ?? 5) === 5;
   const client: MqttClient = mqtt.connect(opts.url, {
     clientId: opts.clientId,
     clean: false,
-    protocolVersion: 4,
+    protocolVersion: v5 ? 5 : 4,
+    // MQTT 5 ends a session when its connection closes unless it asks otherwise: kept, as 3.1.1 keeps it.
+    ...(v5 ? { properties: { receiveMaximum: maxInFlight, sessionExpiryInterval: 0xffff_ffff } } : {}),
     reconnectPeriod: opts.reconnectPeriodMs ?? 1000,
     connectTimeout: 10_000,
     keepalive: 30,
@@ -61,7 +73,6 @@ export function startSubscriber(opts: SubscriberOptions): Subscriber {
   });
   // mqtt.js's private writer (its PUBACK path); see the comment at the top.
   const writer = client as unknown as { _sendPacket(packet: { cmd: 'puback'; messageId: number }): void };
-  const maxInFlight = opts.maxInFlight ?? 1000;
   /** This connection's messages awaiting their PUBACK, in arrival order. */
   let window: { messageId: number | undefined; done: boolean }[] = [];
   /** mqtt.js's continuation (read the next packet), held while the window is full. */
