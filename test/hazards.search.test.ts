@@ -72,6 +72,22 @@ describe.each(DATABASES)('hazard search on $name', (dbc) => {
     expect(await search(w.u.county.headers, '0%')).toEqual(['percent']);
   });
 
+  it('finds the same hazards walking newest first (a short page) as from the search indexes (a long one)', async () => {
+    // A page of one is filled by the walk (searchWalk's `w`) whenever it meets a match; a page of 100 is not, and
+    // falls back to the indexes (`full`). Both must agree for every kind of term.
+    for (const q of ['瓦斯', '配电', '斯监', '库消', '0%', '巷', 'ext', 'Ware', '消防通道堵', '治理', h.gas?.code ?? '']) {
+      const page = (params: Record<string, string>) =>
+        env.app
+          .inject({ url: `/api/hazards?${new URLSearchParams({ q, ...params })}`, headers: w.u.county.headers })
+          .then((r) => (r.json() as { items: { id: string }[] }).items.map((i) => i.id));
+      const all = await page({ pageSize: '100' });
+      expect(all.length, q).toBeLessThan(100);
+      const walked: string[] = [];
+      for (let n = 1; n <= all.length; n++) walked.push(...(await page({ pageSize: '1', page: String(n) })));
+      expect(walked, q).toEqual(all);
+    }
+  });
+
   it('matches Latin text case-insensitively and takes LIKE wildcards literally', async () => {
     expect(await search(w.u.county.headers, 'extinguisher')).toEqual(['latin']);
     expect(await search(w.u.county.headers, 'FIRE ext')).toEqual(['latin']);

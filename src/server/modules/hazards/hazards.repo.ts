@@ -243,7 +243,16 @@ function codesFrom(code: string) {
  *     through `hazards_enterprise`; without them (or beyond SEARCH_ENTERPRISES_MAX), `enterprise_id in (subquery)`.
  * undefined when q is blank (no condition).
  */
-export function searchSql(q: string, enterpriseIds?: string[]): RawBuilder<boolean> | undefined {
+export function searchSql(
+  q: string,
+  enterpriseIds?: string[],
+  /**
+   * For rows already in hand (the newest-first walk): no bigram condition. It is implied by the LIKE of a
+   * two-character term (every such substring of a field is one of its bigrams) and is there for the index; testing
+   * it on each walked row cost as much again as the LIKE (2,000 rows: 5.1 → 3.0 ms).
+   */
+  o: { walk?: boolean } = {},
+): RawBuilder<boolean> | undefined {
   const term = q.trim();
   const chars = [...term].length;
   if (chars === 0) return undefined;
@@ -257,7 +266,9 @@ export function searchSql(q: string, enterpriseIds?: string[]): RawBuilder<boole
   const code = whole ? codesFrom(whole) : sql<boolean>`hazards.code ${op} ${like}`;
   const fields = sql<boolean>`(${code} or hazards.place ${op} ${like} or hazards.description ${op} ${like})`;
   const text =
-    chars === 2 ? sql<boolean>`(hazards.search_bigrams @> array[lower(${term})]::text[] and ${fields})` : fields;
+    chars === 2 && !o.walk
+      ? sql<boolean>`(hazards.search_bigrams @> array[lower(${term})]::text[] and ${fields})`
+      : fields;
   if (enterpriseIds === undefined) {
     return sql<boolean>`(${text} or hazards.enterprise_id in (select e.id from enterprises e where e.name ${op} ${like}))`;
   }
@@ -453,12 +464,11 @@ function searchWalk(
       'hazards.code',
       'hazards.place',
       'hazards.description',
-      'hazards.search_bigrams',
     ])
     .orderBy('hazards.created_at', 'desc')
     .orderBy('hazards.id', 'desc')
     .limit(searchWindow(need));
-  const search = searchSql(f.q ?? '', f.qEnterpriseIds) ?? sql<boolean>`true`;
+  const search = searchSql(f.q ?? '', f.qEnterpriseIds, { walk: true }) ?? sql<boolean>`true`;
   const full = scopedHazardRows(db, actor, f, today)
     .where(keyset)
     .select(['hazards.id as hazard_id', 'hazards.enterprise_id as enterprise_id', 'hazards.created_at'])
