@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatHazardCode, isHazardCode, parseHazardCode } from './codes.js';
+import { formatHazardCode, isHazardCode, mayOccurInHazardCode, parseHazardCode } from './codes.js';
 
 describe('hazard codes', () => {
   it('formats with six-digit sequence, widening past 999,999', () => {
@@ -42,6 +42,15 @@ describe('hazard codes', () => {
     ]) {
       expect(parseHazardCode(bad), bad).toBeNull();
       expect(isHazardCode(bad)).toBe(false);
+    }
+  });
+
+  it('tells whether a search term can be part of some code', () => {
+    for (const t of ['YH', 'yh-2026', '2026-00', '-', '0', 'H-2', formatHazardCode(2026, 1234567)]) {
+      expect(mayOccurInHazardCode(t), t).toBe(true);
+    }
+    for (const t of ['配电箱', '瓦斯', 'YH 2026', 'YH_2026', '20%', 'x', 'Ware', 'ＹＨ']) {
+      expect(mayOccurInHazardCode(t), t).toBe(false);
     }
   });
 });

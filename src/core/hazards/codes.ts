@@ -41,3 +41,11 @@ export function parseHazardCode(code: string): HazardCodeParts | null {
 export function isHazardCode(code: string): boolean {
   return parseHazardCode(code) !== null;
 }
+
+/**
+ * Whether `term` can be part of some hazard code, in any case: codes hold only `YH`, digits and `-`, so a term with
+ * any other character (Chinese text, a space, a LIKE wildcard) is never in one, and a search need not test codes.
+ */
+export function mayOccurInHazardCode(term: string): boolean {
+  return /^[YH0-9-]*$/.test(term.toUpperCase());
+}
