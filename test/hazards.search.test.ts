@@ -75,7 +75,19 @@ describe.each(DATABASES)('hazard search on $name', (dbc) => {
   it('finds the same hazards walking newest first (a short page) as from the search indexes (a long one)', async () => {
     // A page of one is filled by the walk (searchWalk's `w`) whenever it meets a match; a page of 100 is not, and
     // falls back to the indexes (`full`). Both must agree for every kind of term.
-    for (const q of ['瓦斯', '配电', '斯监', '库消', '0%', '巷', 'ext', 'Ware', '消防通道堵', '治理', h.gas?.code ?? '']) {
+    for (const q of [
+      '瓦斯',
+      '配电',
+      '斯监',
+      '库消',
+      '0%',
+      '巷',
+      'ext',
+      'Ware',
+      '消防通道堵',
+      '治理',
+      h.gas?.code ?? '',
+    ]) {
       const page = (params: Record<string, string>) =>
         env.app
           .inject({ url: `/api/hazards?${new URLSearchParams({ q, ...params })}`, headers: w.u.county.headers })
