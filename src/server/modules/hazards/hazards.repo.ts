@@ -509,9 +509,8 @@ function searchWalk(
 
 /**
  * The page GET /api/hazards answers, a row per item (`item`: its JSON text, `id`, `created_at` as ISO text to the
- * microsecond): newest
- * first (keyset `after` or offset, with the per-enterprise plan when `perEnterprise`), or by deadline / found date
- * (offset).
+ * microsecond): newest first (keyset `after` or offset, with the per-enterprise plan when `perEnterprise`), or by
+ * deadline / found date (offset).
  */
 export function listPageQuery(
   db: Executor,
