@@ -152,10 +152,6 @@ function hazardConds(f: HazardFilters, today?: string): RawBuilder<boolean>[] {
 export const SEARCH_ENTERPRISES_MAX = 1000;
 
 /**
- * Looks up beforehand what the filters need from other tables, so the list's SQL has constants the planner can
- * use: the enterprises whose name contains `q` (for searchSql) and the path of `regionCode`.
- */
-/**
  * Keeps an answer derived from enterprise and region rows a few seconds (the count cache's ENTERPRISE_COUNTS topic:
  * dropped when enterprises or regions change). Without one, every call looks up again.
  */
@@ -163,8 +159,9 @@ export type EnterpriseMemo = <T>(key: string, compute: () => Promise<T>) => Prom
 const noMemo: EnterpriseMemo = (_key, compute) => compute();
 
 /**
- * The filters with their lookups done: the enterprises whose name matches `q` and the path of `regionCode`. With a
- * `memo`, a term's or a region's answer is reused (a list request otherwise spends a round trip on each).
+ * Looks up beforehand what the filters need from other tables, so the list's SQL has constants the planner can
+ * use: the enterprises whose name contains `q` (for searchSql) and the path of `regionCode`. With a `memo`, a
+ * term's or a region's answer is reused (a list request otherwise spends a round trip on each).
  */
 export async function resolveFilters(
   db: Executor,
@@ -643,13 +640,12 @@ export async function canSeeHazard(db: Executor, actor: Actor, id: string): Prom
   return Boolean(r);
 }
 
-/** List columns: enough for a table row without opening the record. */
 /**
- * An instant written as JSON.stringify writes the Date pg would have parsed from it: UTC, milliseconds (pg's Date
- * drops the microseconds, as `MS` does), `Z`.
+ * An instant as ISO text in UTC with `Z`. To the millisecond (`MS`, the default) it is what JSON.stringify writes
+ * for the Date pg would have parsed (pg's Date drops the microseconds, as `MS` does); `US` keeps the microseconds.
  */
-const isoInstant = (column: string) =>
-  sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const isoInstant = (column: string, fraction: 'MS' | 'US' = 'MS') =>
+  sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', ${sql.raw(`'YYYY-MM-DD"T"HH24:MI:SS.${fraction}"Z"'`)})`;
 
 /**
  * One row of the list as the JSON text of the API's item (`HazardListItem` in the web app), built by PostgreSQL:
@@ -657,7 +653,7 @@ const isoInstant = (column: string) =>
  * again (a quarter of its time on a list request). `deadline` is a date, written as YYYY-MM-DD as before;
  * `daysLeft` = deadline − today in days, as `daysBetween`.
  */
-export function listItemJson(today: string) {
+function listItemJson(today: string) {
   return sql<string>`json_build_object(
     'id', hazards.id, 'code', hazards.code, 'enterpriseId', hazards.enterprise_id,
     'enterpriseName', enterprises.name, 'regionCode', enterprises.region_code,
@@ -673,14 +669,15 @@ export function listItemJson(today: string) {
 }
 
 /**
- * The list's columns: the item's JSON, and its id and creation instant to the microsecond (the next page's
- * cursor: a millisecond cursor would skip rows created later within the same millisecond as the page's last).
+ * The list's columns (enough for a table row without opening the record): the item's JSON, and its id and creation
+ * instant to the microsecond (the next page's cursor: a millisecond cursor would skip rows created later within the
+ * same millisecond as the page's last).
  */
 function listColumns(today: string) {
   return [
     listItemJson(today).as('item'),
     'hazards.id',
-    sql<string>`to_char(hazards.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('created_at'),
+    isoInstant('hazards.created_at', 'US').as('created_at'),
   ] as const;
 }
 

@@ -50,14 +50,13 @@ export function hazardRoutes(app: FastifyInstance, p: Platform) {
     // The lookups and the plan depend on enterprise and region rows only: kept a few seconds, dropped when those change.
     const memo: EnterpriseMemo = (key, compute) => p.counts.get(ENTERPRISE_COUNTS, key, compute);
     const filters = await resolveFilters(p.db, query, memo);
+    const scope = `${scopeKey(ctx.actor)} ${JSON.stringify(filters)}`;
     const perEnterprise =
       sort === 'created' || withTotal !== false
-        ? await memo(`hazards.plan ${scopeKey(ctx.actor)} ${JSON.stringify(filters)}`, () =>
-            perEnterprisePlan(p.db, ctx.actor, filters),
-          )
+        ? await memo(`hazards.plan ${scope}`, () => perEnterprisePlan(p.db, ctx.actor, filters))
         : false;
     // Everything the list's SQL is built from: the same request reuses its compiled statements.
-    const scoped = `${scopeKey(ctx.actor)} ${today} ${JSON.stringify(filters)}`;
+    const scoped = `${scope} ${today}`;
     const pageQuery = statements(`${scoped} ${page} ${pageSize} ${sort} ${cursor ?? ''} ${perEnterprise}`, () =>
       listPageQuery(
         p.db,
