@@ -1,25 +1,65 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES, startTestEnv, type TestEnv } from './harness.js';
+import type { HazardStatus } from '../src/core/hazards/index.js';
+import {
+  cappedCountQuery,
+  type HazardFilters,
+  listPageQuery,
+  perEnterprisePlanQuery,
+  resolveFilters,
+} from '../src/server/modules/hazards/hazards.repo.js';
+import { type Actor, SYSTEM_ACTOR } from '../src/server/platform/authz/actor.js';
+import { DATABASES, makeEnterprise, startTestEnv, type TestEnv } from './harness.js';
 import { day, type HazardWorld, type Headers, hazardWorld, newHazard } from './hazards-fixtures.js';
 
 /**
- * A hazard carries its enterprise's township (`hazards.region_level2`, migration 0017) so a township's list walks
- * its own index. The column must always say what the enterprise's region path says — on insert, and when an
- * enterprise moves — and every list, count and filter through it must give the rows the path prefix gives.
+ * A hazard carries its enterprise's township and village (`hazards.region_level2`, migration 0017, and
+ * `region_level3`, migration 0020) so a township's or a large village's list walks the township's own index. The
+ * columns must always say what the enterprise's region path says — on insert, and when an enterprise moves — and
+ * every list, count and filter through them must give the rows the path prefix gives.
  */
 describe.each(DATABASES)('hazards by township on $name', (dbc) => {
   let env: TestEnv;
   let w: HazardWorld;
 
+  /** A second village of township A, with an enterprise (entC), and an enterprise registered at township A itself. */
+  let village2: string;
+  let entC: string;
+  let entTown: string;
+
   beforeAll(async () => {
     env = await startTestEnv(dbc);
     w = await hazardWorld(env);
+    village2 = `${w.a.village.slice(0, -3)}002`;
+    const town = await env.p.db
+      .selectFrom('regions')
+      .select('path')
+      .where('code', '=', w.a.town)
+      .executeTakeFirstOrThrow();
+    await env.p.db
+      .insertInto('regions')
+      .values({
+        code: village2,
+        parent_code: w.a.town,
+        name: `测试二村${village2}`,
+        kind: 'village',
+        path: `${town.path}${village2}/`,
+        depth: 2,
+        lng: 112.4,
+        lat: 35.4,
+      })
+      .execute();
+    entC = (await makeEnterprise(env.p, { regionCode: village2, primarySector: 'hazardous_chemicals' })).id;
+    entTown = (await makeEnterprise(env.p, { regionCode: w.a.town })).id;
     const deadline = day(env, 10);
     for (const [enterpriseId, place] of [
       [w.entA.id, '一号井'],
       [w.entA.id, '二号井'],
+      [w.entA.id, '三号井'],
       [w.entB.id, '仓库'],
+      [entC, '罐区'],
+      [entTown, '锅炉房'],
     ] as const) {
       await newHazard(env, w.u.county.headers, {
         enterpriseId,
@@ -29,14 +69,18 @@ describe.each(DATABASES)('hazards by township on $name', (dbc) => {
         rectification: { deadline },
       });
     }
+    // Other statuses and an overdue one in village A, for the filtered reads (written directly: only reads follow).
+    await sql`update hazards set status = 'submitted' where place = '二号井'`.execute(env.p.db);
+    await sql`update hazards set deadline = ${day(env, -3)}::date where place = '三号井'`.execute(env.p.db);
   });
   afterAll(() => env?.close());
 
-  /** Hazards whose stored township differs from their enterprise's path (none, always). */
+  /** Hazards whose stored township or village differs from their enterprise's path (none, always). */
   async function mismatches() {
     const r = await sql<{ n: number }>`
       select count(*)::int as n from hazards h join enterprises e on e.id = h.enterprise_id
-      where h.region_level2 is distinct from split_part(e.region_path, '/', 3)`.execute(env.p.db);
+      where h.region_level2 is distinct from split_part(e.region_path, '/', 3)
+         or h.region_level3 is distinct from split_part(e.region_path, '/', 4)`.execute(env.p.db);
     return r.rows[0]?.n;
   }
 
@@ -62,12 +106,79 @@ describe.each(DATABASES)('hazards by township on $name', (dbc) => {
     return r.rows.map((x) => x.id).sort();
   }
 
-  it('stores each hazard’s township from its enterprise when it is recorded', async () => {
+  it('stores each hazard’s township and village from its enterprise when it is recorded', async () => {
     expect(await mismatches()).toBe(0);
-    const r = await sql<{ n: number }>`select count(*)::int as n from hazards where region_level2 is null`.execute(
+    const r = await sql<{ n: number }>`
+      select count(*)::int as n from hazards where region_level2 is null or region_level3 is null`.execute(env.p.db);
+    expect(r.rows[0]?.n).toBe(0);
+    // The township's own enterprise has no village; village A's hazards name it.
+    const v = await sql<{ enterprise_id: string; region_level3: string }>`
+      select enterprise_id, region_level3 from hazards where enterprise_id in (${entTown}, ${w.entA.id})`.execute(
       env.p.db,
     );
-    expect(r.rows[0]?.n).toBe(0);
+    for (const row of v.rows) expect(row.region_level3).toBe(row.enterprise_id === entTown ? '' : w.a.village);
+  });
+
+  it("reads a village by walking its township's index exactly as enterprise by enterprise, as the path says", async () => {
+    const db = env.p.db;
+    const today = day(env);
+    const regionOf = async (code: string) =>
+      (await db.selectFrom('regions').select('path').where('code', '=', code).executeTakeFirstOrThrow()).path;
+    const actor = (role: Actor['role'], regionCode: string | null): Actor => ({
+      ...SYSTEM_ACTOR,
+      userId: randomUUID(),
+      role,
+      regionCode,
+      regionPath: null,
+    });
+    const villager = { ...actor('village_worker', w.a.village), regionPath: await regionOf(w.a.village) };
+    const townOfficer = { ...actor('town_officer', w.a.town), regionPath: await regionOf(w.a.town) };
+    const county = actor('county_admin', null);
+    // Every hazard with what the filters read, and the definition of "in the region": the path prefix.
+    const all = await sql<{ id: string; status: HazardStatus; deadline: string | null; sector: string; path: string }>`
+      select h.id, h.status, h.deadline::text as deadline, h.sector, e.region_path as path
+      from hazards h join enterprises e on e.id = h.enterprise_id`.execute(db);
+    const villagePath = await regionOf(w.a.village);
+    const cases: [HazardFilters, (h: (typeof all.rows)[number]) => boolean][] = [
+      [{}, () => true],
+      [{ status: ['rectifying'] }, (h) => h.status === 'rectifying'],
+      [{ status: ['submitted'] }, (h) => h.status === 'submitted'],
+      [{ overdue: true }, (h) => h.status === 'rectifying' && h.deadline !== null && h.deadline < today],
+      [{ sector: 'coal_mine' }, (h) => h.sector === 'coal_mine'],
+      [{ sector: 'hazardous_chemicals' }, (h) => h.sector === 'hazardous_chemicals'],
+    ];
+    let nonEmpty = 0;
+    for (const [who, regionCode] of [
+      [villager, undefined],
+      [townOfficer, w.a.village],
+      [county, w.a.village],
+    ] as const) {
+      for (const [filters, keep] of cases) {
+        const f = await resolveFilters(db, { ...filters, regionCode });
+        const expected = all.rows
+          .filter((h) => h.path.startsWith(villagePath) && keep(h))
+          .map((h) => h.id)
+          .sort();
+        nonEmpty += expected.length ? 1 : 0;
+        // A village is still asked whether it is small enough to be read enterprise by enterprise.
+        expect(perEnterprisePlanQuery(db, who, f)).toBeDefined();
+        for (const perEnterprise of [false, true]) {
+          const page = listPageQuery(db, who, f, today, { page: 1, pageSize: 100, sort: 'created' }, perEnterprise);
+          // The walk decides the village on the hazard alone.
+          if (!perEnterprise) expect(page.compile().sql).toContain('hazards.region_level3 =');
+          const ids = (await page.execute()).map((r) => r.id).sort();
+          const count = await cappedCountQuery(db, who, f, today, perEnterprise).executeTakeFirstOrThrow();
+          expect({ who: who.role, filters, perEnterprise, ids }).toEqual({
+            who: who.role,
+            filters,
+            perEnterprise,
+            ids: expected,
+          });
+          expect(count.n).toBe(expected.length);
+        }
+      }
+    }
+    expect(nonEmpty).toBeGreaterThanOrEqual(12);
   });
 
   it('names each row’s township, by every way of reading the list', async () => {
@@ -123,5 +234,24 @@ describe.each(DATABASES)('hazards by township on $name', (dbc) => {
     expect(await list(w.u.townB.headers)).toEqual([...before, ...moving].sort());
     expect(await list(w.u.townA.headers)).not.toEqual(expect.arrayContaining(moving));
     expect(await list(w.u.county.headers, { regionCode: w.b.town })).toEqual(await byPath(w.b.town));
+  });
+
+  it('moves the hazards with their enterprise to another village of the same township', async () => {
+    const moving = await list(w.u.county.headers, { enterpriseId: entC });
+    expect(moving.length).toBeGreaterThan(0);
+    const version = (
+      await env.p.db.selectFrom('enterprises').select('version').where('id', '=', entC).executeTakeFirstOrThrow()
+    ).version;
+    const res = await env.app.inject({
+      method: 'PATCH',
+      url: `/api/enterprises/${entC}`,
+      headers: w.u.county.headers,
+      payload: { regionCode: w.a.village, version },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await mismatches()).toBe(0);
+    expect(await list(w.u.county.headers, { regionCode: w.a.village })).toEqual(await byPath(w.a.village));
+    expect(await list(w.u.county.headers, { regionCode: w.a.village })).toEqual(expect.arrayContaining(moving));
+    expect(await list(w.u.county.headers, { regionCode: village2 })).toEqual([]);
   });
 });

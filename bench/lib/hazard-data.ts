@@ -119,7 +119,7 @@ export async function seedHazards(
     await sql`
       create unlogged table bench_enterprise_pick as
       select (row_number() over (order by (primary_sector = any(${sql.raw(arr(HIGH_RISK))})) desc, id) - 1)::int as n,
-             id, primary_sector, region_level2
+             id, primary_sector, region_level2, split_part(region_path, '/', 4) as region_level3
       from enterprises`.execute(c);
     await sql.raw(`analyze bench_enterprise_pick`).execute(c);
     const ne = Number(
@@ -135,14 +135,14 @@ export async function seedHazards(
       insert into hazards (code, enterprise_id, place, sector, category, level, path, status, description, source,
         finder_side, finder_name, found_at, major_basis, rectification_measures, responsible_person, deadline,
         plan, interim_measures, submitted_at, verified_at, verifier_name, closed_at, closed_by_name, rejected_reason,
-        ever_overdue, created_at, updated_at, region_level2)
+        ever_overdue, created_at, updated_at, region_level2, region_level3)
       with g as (
         select i, random() as ra, random() as re, random() as rs, random() as rl, random() as rsrc, random() as rd,
                random() as rp, random() as rdl, random() as rcl, random() as ro, random() as rn
         from generate_series(1, ${count}::int) as i
       ),
       h as (
-        select g.*, e.id as enterprise_id, e.primary_sector, e.region_level2,
+        select g.*, e.id as enterprise_id, e.primary_sector, e.region_level2, e.region_level3,
                ${now}::timestamptz - make_interval(secs => g.ra * 1095 * 86400) as found_at,
                g.ra * 1095 as age,
                case when g.rl < 0.006 then 'major' else 'general' end as level,
@@ -201,7 +201,8 @@ export async function seedHazards(
         least(${now}::timestamptz, s.found_at + make_interval(secs => s.rn * 7200)),
         case when s.status in ('closed', 'rejected', 'verified', 'submitted') then s.done_at
              else least(${now}::timestamptz, s.found_at + make_interval(secs => s.rn * 7200)) end,
-        s.region_level2
+        s.region_level2,
+        s.region_level3
       from s`.execute(c);
     const insertSeconds = (performance.now() - t0) / 1000;
     await sql.raw(`drop table bench_enterprise_pick`).execute(c);

@@ -15,6 +15,7 @@ import { m0016 } from './migrations/0016_enterprise_region_level2.js';
 import { m0017 } from './migrations/0017_hazard_region.js';
 import { m0018 } from './migrations/0018_rollup_watermark.js';
 import { m0019 } from './migrations/0019_enterprise_region_path_id.js';
+import { m0020 } from './migrations/0020_hazard_village.js';
 
 /** A forward-only migration: SQL statements run in order inside Kysely's migration transaction. */
 export interface Migration {
@@ -39,6 +40,7 @@ export const MIGRATIONS: Migration[] = [
   m0017,
   m0018,
   m0019,
+  m0020,
 ];
 
 /**

@@ -558,6 +558,8 @@ export interface HazardsTable {
   search_bigrams: GeneratedAlways<string[]>;
   /** The enterprise's township (second level of its region path), kept by triggers (migration 0017). */
   region_level2: Generated<string | null>;
+  /** The enterprise's village (third level of its region path, '' above it), kept by triggers (migration 0020). */
+  region_level3: Generated<string | null>;
 }
 
 export interface HazardEventsTable {
