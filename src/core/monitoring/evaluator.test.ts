@@ -429,6 +429,29 @@ describe('serialisation', () => {
     expect(b).toEqual(a);
     expect(a.length).toBeGreaterThan(3);
   });
+  it('writes every field and only the rule slots not at rest, as JSON.stringify would write them', () => {
+    const original = createPointState(0);
+    feed(original, p, history);
+    const written = JSON.parse(serializeState(original)) as PointState;
+    const atRest = ALARM_RULES.filter((r) => {
+      const x = original.rules[r];
+      return !x.active && x.since === null && x.peak === null;
+    });
+    expect(atRest.length).toBeGreaterThan(0);
+    expect(Object.keys(written.rules).sort()).toEqual(ALARM_RULES.filter((r) => !atRest.includes(r)).sort());
+    const full = JSON.parse(JSON.stringify(original)) as PointState;
+    for (const r of atRest) delete (full.rules as Partial<PointState['rules']>)[r];
+    expect(written).toEqual(full);
+    // Non-finite numbers become null, as in JSON.
+    const odd = { ...createPointState(1), lastValue: Number.NaN, flatMeanMs: Number.POSITIVE_INFINITY };
+    expect({ ...JSON.parse(serializeState(odd)), rules: {} }).toEqual({
+      ...JSON.parse(JSON.stringify(odd)),
+      rules: {},
+    });
+    // Every value the fields can hold round-trips (negative, fractional, large).
+    const values = { ...createPointState(-1.5), lastTs: 1_790_000_000_123, lastValue: -0.000123, rocValue: 1e21 };
+    expect(deserializeState(serializeState(values))).toEqual(values);
+  });
   it('accepts an already-parsed object (jsonb) and fills rules missing from an older snapshot', () => {
     const snapshot = JSON.parse(serializeState(createPointState(5))) as { rules: Partial<Record<AlarmRule, unknown>> };
     delete snapshot.rules.gap_around_exceedance;

@@ -121,6 +121,7 @@ const TICK_LOCK = 0x46_58_54_4b; // 'FXTK': one instance runs a tick round at a 
 const GATEWAY_TTL_MS = 30_000;
 const LAST_SEEN_EVERY_MS = 60_000;
 const INSERT_CHUNK = 2000;
+const DAY_MS = 86_400_000;
 
 type DeadLetterRow = {
   received_at: Date;
@@ -151,6 +152,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function createIngestPipeline(p: Platform, options: IngestOptions) {
   const { db, log } = p;
   const metrics: IngestMetrics = createIngestMetrics(p.metrics.registry);
+  // Bound once: a labelled inc() looks its series up by the labels on every call (one per message).
+  const mqttMessages = metrics.messages.labels({ source: 'mqtt' });
+  const httpMessages = metrics.messages.labels({ source: 'http' });
   const events = new EventEmitter();
 
   // ── Points and their rule state ─────────────────────────────────────────────────────────────────────────
@@ -320,6 +324,12 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     return g;
   }
 
+  /** The gateway of `id` when the cache answers (undefined: ask gatewayById). */
+  function cachedGateway(id: string, at = Date.now()): GatewayInfo | null | undefined {
+    const hit = gatewaysById.get(id);
+    return hit && at - hit.at < GATEWAY_TTL_MS ? hit.g : undefined;
+  }
+
   async function gatewayById(id: string): Promise<GatewayInfo | null> {
     if (!UUID_RE.test(id)) return null;
     const hit = gatewaysById.get(id);
@@ -349,6 +359,10 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
 
   // ── Settings (retention bounds the accepted timestamps) ─────────────────────────────────────────────────
   let retention = { days: 400, at: 0 };
+  /** minTs when the retention setting read is fresh (undefined: await minTs). */
+  function cachedMinTs(now: number): number | undefined {
+    return Date.now() - retention.at > 60_000 ? undefined : now - retention.days * 86_400_000;
+  }
   async function minTs(now: number): Promise<number> {
     if (Date.now() - retention.at > 60_000) {
       try {
@@ -368,8 +382,12 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
       for (const { table } of SERIES) for (const n of await listPartitions(db, table)) knownPartitions.add(n);
       partitionsListed = true;
     }
+    // Partitions are days and months (UTC): the distinct days decide them (a batch holds one or two).
+    const days = new Set<number>();
+    for (const ts of tsList) days.add(Math.floor(ts / DAY_MS));
     const needed = new Map<string, { table: (typeof SERIES)[number]; ts: number }>();
-    for (const ts of tsList) {
+    for (const day of days) {
+      const ts = day * DAY_MS;
       for (const s of SERIES) {
         const name = partitionName(s.table, s.granularity, partitionStart(s.granularity, ts));
         if (!knownPartitions.has(name) && !needed.has(name)) needed.set(name, { table: s, ts });
@@ -541,7 +559,7 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     }
 
     // 3. Partitions for every day/month the batch touches (outside the transaction: DDL is rare and short).
-    if (rows.length) await ensurePartitionsFor(new Set(rows.map((x) => x.r.ts)));
+    if (rows.length) await ensurePartitionsFor(rows.map((x) => x.r.ts));
     lap('prepare');
 
     const touched = [...new Set(rows.map((x) => x.point))];
@@ -973,6 +991,9 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
    * the sum of its parts', its buffer room is given back then.
    */
   function split(input: SubmitInput, size: number): { parts: [Shard, Pending][]; committed: Promise<SubmitResult> } {
+    const first = input.readings[0];
+    const k0 = first ? shardOf(first.ref) : 0;
+    if (input.readings.every((r) => shardOf(r.ref) === k0)) return whole(input, size, k0);
     const groups = new Map<number, ParsedReading[]>();
     for (const r of input.readings) {
       const k = shardOf(r.ref);
@@ -1027,6 +1048,36 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     return { parts, committed };
   }
 
+  /** split for a message whose readings all go to one shard (always so for one reading): one part, no merging. */
+  function whole(input: SubmitInput, size: number, k: number) {
+    let resolve!: (r: SubmitResult) => void;
+    let reject!: (e: Error) => void;
+    const committed = new Promise<SubmitResult>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const part: Pending = {
+      source: input.source,
+      gateway: input.gateway,
+      claimedGatewayId: input.claimedGatewayId ?? null,
+      readings: input.readings,
+      rejects: input.rejects,
+      message: input.message ?? null,
+      size,
+      receivedAt: p.clock.now(),
+      resolve(r) {
+        setBuffered(-size);
+        resolve(r);
+      },
+      reject(e) {
+        setBuffered(-size);
+        reject(e);
+      },
+    };
+    const parts: [Shard, Pending][] = [[shards[k] as Shard, part]];
+    return { parts, committed };
+  }
+
   /**
    * Takes a message into the buffer. `mode: 'fail'` (HTTP) answers null when the buffer is full; `mode: 'wait'`
    * (MQTT) waits for room — the PUBACK is simply not sent yet, so the gateway keeps the message.
@@ -1040,7 +1091,7 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
       if (mode === 'fail') return null;
       throw new IngestClosedError();
     }
-    metrics.messages.inc({ source: input.source });
+    (input.source === 'mqtt' ? mqttMessages : httpMessages).inc();
     const size = Math.max(1, input.readings.length + input.rejects.length + (input.message ? 1 : 0));
     if (buffered + size > options.bufferReadings || waiters.length > 0) {
       metrics.rejectedFull.inc({ source: input.source });
@@ -1158,8 +1209,10 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     admit,
     gatewayByToken,
     gatewayById,
+    cachedGateway,
     gatewayRevoked,
     minTs,
+    cachedMinTs,
     maxTs: (now: number) => now + MAX_FUTURE_MS,
     loadAllPoints,
     /** A point was created or changed in this process: reload it at its next use. */

@@ -50,7 +50,8 @@ export async function ingestMqttMessage(
       'wait',
     );
   } else {
-    const parsed = parseReadingsMessage(payload, { now, minTs: await pipeline.minTs(now) });
+    const minTs = pipeline.cachedMinTs(now) ?? (await pipeline.minTs(now));
+    const parsed = parseReadingsMessage(payload, { now, minTs });
     admitted = await pipeline.admit(
       parsed.ok
         ? { source: 'mqtt', gateway, readings: parsed.readings, rejects: parsed.rejects }
@@ -77,7 +78,9 @@ export function embeddedBrokerHandlers(pipeline: IngestPipeline, clock: Clock, l
       return g !== null && g.id === username && g.revokedAt === null;
     },
     async onPublish(client: { id: string; username: string }, topic: string, payload: Buffer): Promise<void> {
-      const gateway = await patiently(pipeline, log, () => pipeline.gatewayById(client.username));
+      const gateway =
+        pipeline.cachedGateway(client.username) ??
+        (await patiently(pipeline, log, () => pipeline.gatewayById(client.username)));
       if (!gateway || gateway.revokedAt) throw new Error('gateway revoked');
       if (topic !== readingsTopic(gateway.id)) {
         // Recorded for the enterprise to see, then the connection is closed (MQTT-3.3.5-2).
@@ -107,7 +110,7 @@ export function embeddedBrokerHandlers(pipeline: IngestPipeline, clock: Clock, l
 export function externalMessageHandler(pipeline: IngestPipeline, clock: Clock, log: Logger) {
   return async (topic: string, payload: Buffer): Promise<void> => {
     const id = topic.startsWith(READINGS_TOPIC_PREFIX) ? topic.slice(READINGS_TOPIC_PREFIX.length) : '';
-    const gateway = await patiently(pipeline, log, () => pipeline.gatewayById(id));
+    const gateway = pipeline.cachedGateway(id) ?? (await patiently(pipeline, log, () => pipeline.gatewayById(id)));
     await ingestMqttMessage(pipeline, clock, gateway, id || null, payload);
   };
 }
