@@ -75,7 +75,7 @@ describe.each(DATABASES)('ingest write path on $name', (dbc) => {
     });
     const before = await conflicts(env);
     // Another instance writes the point's state meanwhile (its revision moves on).
-    await sql`update monitoring_point_state set state = jsonb_set(state, '{ignored}', '7'), rev = rev + 1
+    await sql`update monitoring_point_state set state = jsonb_set(state::jsonb, '{ignored}', '7')::text, rev = rev + 1
               where point_id = ${pt.id}`.execute(env.p.db);
     const rev = async () =>
       Number(

@@ -16,6 +16,7 @@ import { m0017 } from './migrations/0017_hazard_region.js';
 import { m0018 } from './migrations/0018_rollup_watermark.js';
 import { m0019 } from './migrations/0019_enterprise_region_path_id.js';
 import { m0020 } from './migrations/0020_hazard_village.js';
+import { m0021 } from './migrations/0021_point_state_text.js';
 
 /** A forward-only migration: SQL statements run in order inside Kysely's migration transaction. */
 export interface Migration {
@@ -41,6 +42,7 @@ export const MIGRATIONS: Migration[] = [
   m0018,
   m0019,
   m0020,
+  m0021,
 ];
 
 /**

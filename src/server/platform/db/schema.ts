@@ -830,7 +830,8 @@ export interface MonitoringPointsTable {
 
 export interface MonitoringPointStateTable {
   point_id: string;
-  state: ColumnType<unknown, string | null | undefined, string | null>;
+  /** The rule state as JSON text (`serializeState`; text since migration 0021). */
+  state: string | null;
   rev: Generated<number>;
   last_ts: Timestamp | null;
   last_value: number | null;

@@ -749,7 +749,8 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     checkRevisions = false,
   ) {
     if (list.length === 0) return;
-    // One JSON document for the whole list (each state is already JSON): one parameter, parsed once by the server.
+    // One JSON document for the whole list (each state is already JSON): one parameter, parsed once by the server;
+    // each state is taken out of it as text, as stored (migration 0021), not parsed again.
     const doc = `[${list
       .map(({ e, lastTs, lastValue }) => {
         const state = e.state && e.compiled ? serializeState(e.state) : 'null';
@@ -766,7 +767,7 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
         updated_at = ${now}
       from (
         select x.p, x.s, x.t, x.v, x.r, x.n, timestamptz 'epoch' + x.t * interval '1 millisecond' as ts
-        from json_to_recordset(${doc}::json) as x(p uuid, s jsonb, t int8, v float8, r int8, n int)
+        from json_to_recordset(${doc}::json) as x(p uuid, s text, t int8, v float8, r int8, n int)
       ) as v
       where s.point_id = v.p${
         checkRevisions
