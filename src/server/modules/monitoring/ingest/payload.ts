@@ -96,7 +96,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export function parseReadingsMessage(raw: string | Uint8Array, limits: ParseLimits): ParseResult {
   let body: unknown;
   try {
-    body = JSON.parse(typeof raw === 'string' ? raw : Buffer.from(raw).toString('utf8'));
+    const text =
+      typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'); // a view, not a copy
+    body = JSON.parse(text);
   } catch (err) {
     return { ok: false, reason: 'malformed_json', detail: err instanceof Error ? err.message : 'not JSON' };
   }
@@ -120,7 +122,8 @@ export function parseReadingsBody(body: unknown, limits: ParseLimits): ParseResu
   const rejects: ItemReject[] = [];
   const maxTs = limits.now + MAX_FUTURE_MS;
   items.forEach((item, index) => {
-    const raw = rawOf(item);
+    // The item as received, for a dead letter: written only for a rejected item (a JSON.stringify per reading else).
+    const raw = () => rawOf(item);
     if (!isRecord(item)) {
       rejects.push({
         index,
@@ -128,7 +131,7 @@ export function parseReadingsBody(body: unknown, limits: ParseLimits): ParseResu
         reason: 'invalid_reading',
         detail: 'a reading must be an object',
         ts: null,
-        raw,
+        raw: raw(),
       });
       return;
     }
@@ -141,7 +144,7 @@ export function parseReadingsBody(body: unknown, limits: ParseLimits): ParseResu
         reason: 'invalid_reading',
         detail: `"point" must be a point code or id of 1–${MAX_REF} characters`,
         ts: null,
-        raw,
+        raw: raw(),
       });
       return;
     }
@@ -153,21 +156,21 @@ export function parseReadingsBody(body: unknown, limits: ParseLimits): ParseResu
         reason: 'invalid_ts',
         detail: '"ts" must be epoch milliseconds or ISO 8601 with a zone (Z or +08:00)',
         ts: null,
-        raw,
+        raw: raw(),
       });
       return;
     }
     const value = item.value;
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      rejects.push({ index, ref, reason: 'non_numeric', detail: '"value" must be a JSON number', ts, raw });
+      rejects.push({ index, ref, reason: 'non_numeric', detail: '"value" must be a JSON number', ts, raw: raw() });
       return;
     }
     if (ts > maxTs) {
-      rejects.push({ index, ref, reason: 'future_ts', detail: 'more than 5 minutes in the future', ts, raw });
+      rejects.push({ index, ref, reason: 'future_ts', detail: 'more than 5 minutes in the future', ts, raw: raw() });
       return;
     }
     if (ts < limits.minTs) {
-      rejects.push({ index, ref, reason: 'too_old', detail: 'older than the retention period', ts, raw });
+      rejects.push({ index, ref, reason: 'too_old', detail: 'older than the retention period', ts, raw: raw() });
       return;
     }
     readings.push({ index, ref, ts, value });
