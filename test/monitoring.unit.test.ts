@@ -61,6 +61,18 @@ describe('ingest payload', () => {
       [5, 'invalid_reading'],
       [6, 'invalid_reading'],
     ]);
+    // Each rejected item keeps its text as received, for its dead letter.
+    expect(r.rejects.find((x) => x.index === 4)?.raw).toBe(JSON.stringify({ point: 'A', ts: NOW, value: '1' }));
+    expect(r.rejects.every((x) => x.raw.startsWith('{"point":'))).toBe(true);
+  });
+
+  it('reads a payload given as a view into a larger buffer (as a broker hands it over)', () => {
+    const text = '{"readings":[{"point":"A","ts":1,"value":2}]}';
+    const big = Buffer.from(`xxxx${text}yyyy`);
+    const view = big.subarray(4, 4 + Buffer.byteLength(text));
+    const r = parseReadingsMessage(view, { now: NOW, minTs: 0 });
+    expect(r).toEqual({ ok: true, readings: [{ index: 0, ref: 'A', ts: 1, value: 2 }], rejects: [] });
+    expect(parseReadingsMessage(new Uint8Array(Buffer.from(text)), { now: NOW, minTs: 0 })).toEqual(r);
   });
 });
 
