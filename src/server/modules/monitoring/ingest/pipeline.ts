@@ -325,9 +325,9 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
   }
 
   /** The gateway of `id` when the cache answers (undefined: ask gatewayById). */
-  function cachedGateway(id: string, at = Date.now()): GatewayInfo | null | undefined {
+  function cachedGateway(id: string): GatewayInfo | null | undefined {
     const hit = gatewaysById.get(id);
-    return hit && at - hit.at < GATEWAY_TTL_MS ? hit.g : undefined;
+    return hit && Date.now() - hit.at < GATEWAY_TTL_MS ? hit.g : undefined;
   }
 
   async function gatewayById(id: string): Promise<GatewayInfo | null> {
@@ -361,7 +361,7 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
   let retention = { days: 400, at: 0 };
   /** minTs when the retention setting read is fresh (undefined: await minTs). */
   function cachedMinTs(now: number): number | undefined {
-    return Date.now() - retention.at > 60_000 ? undefined : now - retention.days * 86_400_000;
+    return Date.now() - retention.at > 60_000 ? undefined : now - retention.days * DAY_MS;
   }
   async function minTs(now: number): Promise<number> {
     if (Date.now() - retention.at > 60_000) {
@@ -371,7 +371,7 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
         retention.at = Date.now() - 50_000; // database unavailable: keep the last value, retry in 10 s
       }
     }
-    return now - retention.days * 86_400_000;
+    return now - retention.days * DAY_MS;
   }
 
   // ── Partitions ──────────────────────────────────────────────────────────────────────────────────────────
