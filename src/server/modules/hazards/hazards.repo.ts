@@ -81,9 +81,14 @@ function levelsOf(path: string): { level2: string; level3: string | undefined; d
   return parts[1] ? { level2: parts[1], level3: parts[2], depth: parts.length } : undefined;
 }
 
+/** The depth of a region path (1: the root, 2: a township, 3: a village); 0 for none. */
+function depthOf(path: string | null | undefined): number {
+  return path ? (levelsOf(path)?.depth ?? 1) : 0;
+}
+
 /** Whether the hazard's own township and village columns say exactly "in this region" (a township or a village). */
 function onHazard(path: string | null | undefined): boolean {
-  const depth = path ? levelsOf(path)?.depth : undefined;
+  const depth = depthOf(path);
   return depth === 2 || depth === 3;
 }
 
@@ -338,7 +343,7 @@ export function scopedHazardRows(db: Executor, actor: Actor, f: HazardFilters, t
 
 /** Whether the region scope or the region filter lies below a village. */
 function belowVillage(actor: Actor, f: HazardFilters): boolean {
-  return regionPaths(actor, f).some((path) => (path ? (levelsOf(path)?.depth ?? 0) : 0) > 3);
+  return regionPaths(actor, f).some((path) => depthOf(path) > 3);
 }
 
 /** The region paths that bound a read: a region officer's scope and the region filter (either may be absent). */
@@ -368,7 +373,7 @@ export function perEnterprisePlanQuery(db: Executor, actor: Actor, f: HazardFilt
   // The county or a township with no enterprise filter: the walk, through hazards_level2_created for a township.
   // A village is asked: most villages have a few dozen enterprises, read one by one; a large one is walked too
   // (its township's index, keeping the village's entries by `region_level3`).
-  const village = regionPaths(actor, f).some((path) => path && levelsOf(path)?.depth === 3);
+  const village = regionPaths(actor, f).some((path) => depthOf(path) === 3);
   if (hazardSideOnly(actor, f) && !village && !f.enterpriseId && scopeKind(actor) !== 'enterprise') return undefined;
   return db
     .selectFrom(

@@ -122,6 +122,7 @@ const GATEWAY_TTL_MS = 30_000;
 const LAST_SEEN_EVERY_MS = 60_000;
 const INSERT_CHUNK = 2000;
 const DAY_MS = 86_400_000;
+const RETENTION_TTL_MS = 60_000;
 
 type DeadLetterRow = {
   received_at: Date;
@@ -148,6 +149,29 @@ function chunks<T>(items: T[], n: number): T[][] {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One shard's part of a message: its readings; the item and message-level rejects go with the first part. */
+function partOf(
+  input: SubmitInput,
+  readings: ParsedReading[],
+  first: boolean,
+  receivedAt: Date,
+  resolve: (r: SubmitResult) => void,
+  reject: (e: Error) => void,
+): Pending {
+  return {
+    source: input.source,
+    gateway: input.gateway,
+    claimedGatewayId: input.claimedGatewayId ?? null,
+    readings,
+    rejects: first ? input.rejects : [],
+    message: first ? (input.message ?? null) : null,
+    size: Math.max(1, readings.length + (first ? input.rejects.length + (input.message ? 1 : 0) : 0)),
+    receivedAt,
+    resolve,
+    reject,
+  };
+}
 
 export function createIngestPipeline(p: Platform, options: IngestOptions) {
   const { db, log } = p;
@@ -332,8 +356,9 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
 
   async function gatewayById(id: string): Promise<GatewayInfo | null> {
     if (!UUID_RE.test(id)) return null;
-    const hit = gatewaysById.get(id);
-    if (hit && Date.now() - hit.at < GATEWAY_TTL_MS) return hit.g;
+    const fresh = cachedGateway(id);
+    if (fresh !== undefined) return fresh;
+    const hit = gatewaysById.get(id); // stale: still the answer while the database is unavailable
     let r: { id: string; enterprise_id: string; name: string; revoked_at: Date | null } | undefined;
     try {
       r = await db
@@ -361,15 +386,15 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
   let retention = { days: 400, at: 0 };
   /** minTs when the retention setting read is fresh (undefined: await minTs). */
   function cachedMinTs(now: number): number | undefined {
-    return Date.now() - retention.at > 60_000 ? undefined : now - retention.days * DAY_MS;
+    return Date.now() - retention.at > RETENTION_TTL_MS ? undefined : now - retention.days * DAY_MS;
   }
   async function minTs(now: number): Promise<number> {
-    if (Date.now() - retention.at > 60_000) {
-      try {
-        retention = { days: (await readMonitoringSettings(db)).retentionDays, at: Date.now() };
-      } catch {
-        retention.at = Date.now() - 50_000; // database unavailable: keep the last value, retry in 10 s
-      }
+    const cached = cachedMinTs(now);
+    if (cached !== undefined) return cached;
+    try {
+      retention = { days: (await readMonitoringSettings(db)).retentionDays, at: Date.now() };
+    } catch {
+      retention.at = Date.now() - RETENTION_TTL_MS + 10_000; // database unavailable: keep the last value, retry in 10 s
     }
     return now - retention.days * DAY_MS;
   }
@@ -992,9 +1017,33 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
    * the sum of its parts', its buffer room is given back then.
    */
   function split(input: SubmitInput, size: number): { parts: [Shard, Pending][]; committed: Promise<SubmitResult> } {
-    const first = input.readings[0];
-    const k0 = first ? shardOf(first.ref) : 0;
-    if (input.readings.every((r) => shardOf(r.ref) === k0)) return whole(input, size, k0);
+    let resolve!: (r: SubmitResult) => void;
+    let reject!: (e: Error) => void;
+    const committed = new Promise<SubmitResult>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const receivedAt = p.clock.now();
+    // All readings to one shard (always so for a single reading): one part, settled as the message, no merging.
+    const head = input.readings[0];
+    const k0 = head ? shardOf(head.ref) : 0;
+    if (input.readings.every((r) => shardOf(r.ref) === k0)) {
+      const only = partOf(
+        input,
+        input.readings,
+        true,
+        receivedAt,
+        (r) => {
+          setBuffered(-size);
+          resolve(r);
+        },
+        (e) => {
+          setBuffered(-size);
+          reject(e);
+        },
+      );
+      return { parts: [[shards[k0] as Shard, only]], committed };
+    }
     const groups = new Map<number, ParsedReading[]>();
     for (const r of input.readings) {
       const k = shardOf(r.ref);
@@ -1003,79 +1052,33 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
       else groups.set(k, [r]);
     }
     const keys = [...groups.keys()];
-    if (keys.length === 0) keys.push(0);
-    const receivedAt = p.clock.now();
     let pending = keys.length;
     let failed = false;
     const total: SubmitResult = { accepted: 0, rejected: [] };
-    let resolve!: (r: SubmitResult) => void;
-    let reject!: (e: Error) => void;
-    const committed = new Promise<SubmitResult>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    const parts = keys.map((k, n): [Shard, Pending] => {
-      const readings = groups.get(k) ?? [];
-      const first = n === 0;
-      const partSize = Math.max(1, readings.length + (first ? input.rejects.length + (input.message ? 1 : 0) : 0));
-      const shard = shards[k] as Shard;
-      return [
-        shard,
-        {
-          ...input,
-          readings,
-          rejects: first ? input.rejects : [],
-          message: first ? input.message : null,
-          size: partSize,
-          receivedAt,
-          resolve(r) {
-            if (failed) return;
-            total.accepted += r.accepted;
-            total.rejected.push(...r.rejected);
-            if (--pending > 0) return;
-            setBuffered(-size);
-            if (keys.length > 1) total.rejected.sort((a, b) => (a.index ?? -1) - (b.index ?? -1));
-            resolve(total);
-          },
-          reject(e) {
-            if (failed) return;
-            failed = true;
-            setBuffered(-size);
-            reject(e);
-          },
+    const parts = keys.map((k, n): [Shard, Pending] => [
+      shards[k] as Shard,
+      partOf(
+        input,
+        groups.get(k) ?? [],
+        n === 0,
+        receivedAt,
+        (r) => {
+          if (failed) return;
+          total.accepted += r.accepted;
+          total.rejected.push(...r.rejected);
+          if (--pending > 0) return;
+          setBuffered(-size);
+          total.rejected.sort((a, b) => (a.index ?? -1) - (b.index ?? -1));
+          resolve(total);
         },
-      ];
-    });
-    return { parts, committed };
-  }
-
-  /** split for a message whose readings all go to one shard (always so for one reading): one part, no merging. */
-  function whole(input: SubmitInput, size: number, k: number) {
-    let resolve!: (r: SubmitResult) => void;
-    let reject!: (e: Error) => void;
-    const committed = new Promise<SubmitResult>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    const part: Pending = {
-      source: input.source,
-      gateway: input.gateway,
-      claimedGatewayId: input.claimedGatewayId ?? null,
-      readings: input.readings,
-      rejects: input.rejects,
-      message: input.message ?? null,
-      size,
-      receivedAt: p.clock.now(),
-      resolve(r) {
-        setBuffered(-size);
-        resolve(r);
-      },
-      reject(e) {
-        setBuffered(-size);
-        reject(e);
-      },
-    };
-    const parts: [Shard, Pending][] = [[shards[k] as Shard, part]];
+        (e) => {
+          if (failed) return;
+          failed = true;
+          setBuffered(-size);
+          reject(e);
+        },
+      ),
+    ]);
     return { parts, committed };
   }
 
