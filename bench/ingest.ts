@@ -302,7 +302,8 @@ interface DriveResult {
   /** Readings published but never counted at the far end within 30 s of the end. */
   missing: number;
   loadGenCpuPct: number;
-  cpu: { machine: number | null; app: number; postgres: number; other: number | null };
+  /** % of one core: this process (the app), PostgreSQL's backends, the separate broker or Node-RED, the rest. */
+  cpu: { machine: number | null; app: number; postgres: number; side: number | null; other: number | null };
   latency: LatencySummary | null;
   pubackErrors: number;
   /** The latest reading timestamp the generator used (startTs + its largest per-point offset). */
@@ -322,7 +323,13 @@ async function drive(
     sentinels?: string[];
   },
   count: () => Promise<number>,
-  meters: { cores: number; pids: number[]; extraPid?: number },
+  meters: {
+    cores: number;
+    /** The PostgreSQL backends to meter, looked up when the measured window opens (pools connect lazily). */
+    backends?: () => Promise<number[]>;
+    /** A separate process of the system measured (Mosquitto, Node-RED), metered on its own. */
+    sidePid?: number;
+  },
   latency?: { ratePerSec: number; onAlarm(cb: (seq: number, at: number) => void): () => void },
 ): Promise<DriveResult> {
   const child: ChildProcess = fork(CHILD, [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
@@ -348,6 +355,7 @@ async function drive(
   let meter: ReturnType<typeof cpuMeter> | null = null;
   let pgMeter: (() => number) | null = null;
   let childMeter: (() => number) | null = null;
+  let sideMeter: (() => number) | null = null;
   let measured: { out: number; seconds: number; cpu: DriveResult['cpu']; loadGen: number } | null = null;
   const exit = new Promise<number | null>((r) => child.once('exit', r));
   child.on('message', (m: ChildToParent) => {
@@ -356,8 +364,14 @@ async function drive(
     else if (m.type === 'measuring') {
       measuring = { at: now(), out: done };
       meter = cpuMeter(meters.cores);
-      pgMeter = pidMeter(meters.pids);
-      childMeter = pidMeter([child.pid ?? 0, ...(meters.extraPid ? [meters.extraPid] : [])]);
+      meters.backends?.().then(
+        (pids) => {
+          pgMeter = pidMeter(pids);
+        },
+        () => undefined,
+      );
+      childMeter = pidMeter([child.pid ?? 0]);
+      sideMeter = meters.sidePid ? pidMeter([meters.sidePid]) : null;
     } else if (m.type === 'done') box.finished = m;
   });
   const send = (m: ParentToChild) => child.connected && child.send(m);
@@ -367,11 +381,9 @@ async function drive(
       ...cfg,
       seconds: o.seconds,
       warmupSec: o.warmupSec,
-      // Enough to keep every connection's PUBACK window busy, small enough to drain in seconds at the slowest.
-      maxOutstanding: Math.max(
-        cfg.perMessage * 2 * cfg.gateways.length,
-        Math.min(o.outstanding, cfg.perMessage * 128 * cfg.gateways.length),
-      ),
+      // BENCH_INGEST_OUTSTANDING readings whatever the message size (at least two messages per gateway): enough for
+      // the slowest stage's queue never to run dry (rate × round trip), small enough to drain in seconds.
+      maxOutstanding: Math.max(cfg.perMessage * 2 * cfg.gateways.length, o.outstanding),
       ratePerSec: latency?.ratePerSec ?? null,
       sentinels: cfg.sentinels ?? [],
       sentinelEveryMs: latency ? 50 : null,
@@ -387,6 +399,7 @@ async function drive(
       const cpu = (meter as ReturnType<typeof cpuMeter> | null)?.() ?? { machine: null, self: 0 };
       const postgres = (pgMeter as (() => number) | null)?.() ?? 0;
       const loadGen = (childMeter as (() => number) | null)?.() ?? 0;
+      const side = (sideMeter as (() => number) | null)?.() ?? null;
       const seconds = (now() - start.at) / 1000;
       measured = {
         out: done - start.out,
@@ -396,7 +409,8 @@ async function drive(
           machine: cpu.machine,
           app: cpu.self,
           postgres,
-          other: cpu.machine === null ? null : Math.max(0, cpu.machine - cpu.self - postgres - loadGen),
+          side,
+          other: cpu.machine === null ? null : Math.max(0, cpu.machine - cpu.self - postgres - loadGen - (side ?? 0)),
         },
       };
     }
@@ -538,7 +552,7 @@ async function benchDb(
   kind: DbKind,
   o: IngestBenchOptions,
   cores: number,
-  broker: { url: string; host: string; port: number } | null,
+  broker: { url: string; host: string; port: number; pid?: number } | null,
 ) {
   o.log(`[${kind}] preparing`);
   const target = await openTarget(kind, o);
@@ -627,8 +641,7 @@ async function benchDb(
         bareMqtt = used(
           await drive(o, { ...common, url: broker.url, startTs: nextRange(budget(50_000)) }, async () => received, {
             cores,
-            pids: [],
-            extraPid: (broker as { pid?: number }).pid,
+            sidePid: broker.pid,
           }),
         );
         await sub.endAsync();
@@ -648,7 +661,7 @@ async function benchDb(
             o,
             { ...common, url: `mqtt://127.0.0.1:${aedes.port}`, startTs: nextRange(budget(50_000)) },
             async () => received,
-            { cores, pids: [] },
+            { cores },
           ),
         );
         await aedes.close();
@@ -690,13 +703,14 @@ async function benchDb(
             if (rt.subscribers.some((s) => !s.subscribed())) throw new Error('the app did not subscribe within 30 s');
           }
           const url = mode.url ?? `mqtt://127.0.0.1:${rt.mqttPort}`;
-          const backends = await target.backends();
+          const meters = {
+            cores,
+            backends: target.backends,
+            ...(mode.url && broker?.pid ? { sidePid: broker.pid } : {}),
+          };
           await quiet();
           const e2e = used(
-            await drive(o, { ...common, url, startTs: nextRange(budget(100_000)) }, () => storedCounter(rt), {
-              cores,
-              pids: backends,
-            }),
+            await drive(o, { ...common, url, startTs: nextRange(budget(100_000)) }, () => storedCounter(rt), meters),
           );
           o.log(`  Fangxian (${mode.label}): ${e2e.rate} readings/s, missing ${e2e.missing}`);
           await quiet();
@@ -706,7 +720,7 @@ async function benchDb(
               o,
               { ...common, url, startTs: nextRange(budget(half)), sentinels: w.sentinels },
               () => storedCounter(rt),
-              { cores, pids: backends },
+              meters,
               { ratePerSec: half, onAlarm },
             ),
           );
@@ -748,8 +762,8 @@ async function benchDb(
           nodeRed = used(
             await drive(o, { ...common, url: broker.url, startTs: nextRange(budget(50_000)) }, count, {
               cores,
-              pids: await target.backends(),
-              extraPid: nr.pid,
+              backends: target.backends,
+              sidePid: nr.pid,
             }),
           );
           await counter.end();
@@ -786,7 +800,8 @@ async function benchDb(
 
 const n = (v: number) => v.toLocaleString('en');
 const lat = (l: LatencySummary | null) => (l && l.n > 0 ? `${l.p50.toFixed(1)} / ${l.p99.toFixed(1)} (n=${l.n})` : '–');
-const cpuCell = (r: DriveResult) => `${r.cpu.app} / ${r.cpu.postgres} / ${r.loadGenCpuPct} / ${r.cpu.other ?? '–'}`;
+const cpuCell = (r: DriveResult) =>
+  `${r.cpu.app} / ${r.cpu.postgres} / ${r.loadGenCpuPct} / ${r.cpu.side ?? '–'} / ${r.cpu.other ?? '–'}`;
 
 function table(kind: DbKind, version: string, figures: ShapeFigures[]): ResultTable {
   const rows: (string | number)[][] = [];
@@ -857,7 +872,7 @@ function table(kind: DbKind, version: string, figures: ShapeFigures[]): ResultTa
       'readings/s',
       'messages/s',
       'publish→alarm p50 / p99 ms at half rate',
-      'CPU %: app / PostgreSQL / load gen (+broker or Node-RED) / other',
+      'CPU %: app / PostgreSQL / load gen / broker or Node-RED / other',
       'target',
     ],
     rows,
@@ -917,7 +932,7 @@ export async function benchIngest(o: IngestBenchOptions): Promise<BenchResult> {
       `**publish→alarm**: at half the measured maximum rate, open loop, one of ${SENTINELS} sentinel points every 50 ms gets 1.2 % (methane alarm ≥ 1.0 %) and then 0.3 %, so each raises or reopens an alarm; latency = from the publish call in the load generator to the alarm's live event (what feeds the SSE alarm list; on PostgreSQL it travels through LISTEN/NOTIFY) in the app, both clocks of the same machine.`,
       `**Node-RED**: the flow of bench/lib/nodered.ts — mqtt in (QoS 1, JSON) → threshold function → function inserting each message's readings with one multi-row INSERT … ON CONFLICT DO NOTHING (pool of 10) and its alarms into a second table; the usual PostgreSQL node (node-red-contrib-postgresql) is not in the npm registry reachable here, so the insert uses \`pg\` through functionGlobalContext. Node-RED acknowledges on receipt; Fangxian after commit.`,
       `**Memory**: peak RSS of the benchmark's process, which hosts the app (and, for PGlite, the database) and the bare measurements: PostgreSQL ${pgMem ?? '–'} MiB, PGlite ${liteMem ?? '–'} MiB (target ≤ 500 MB); Node-RED's own peak in the data.`,
-      `**CPU %** is of one core (the machine has 100 × cores) during the measured window: the app's process, the PostgreSQL backends of the benchmark's database, the load generator (plus the broker or Node-RED where they are separate processes), and **other**: CPU that other work on the machine took meanwhile. 1-minute load average at start: ${load1.toFixed(2)}.${o.nice !== null ? ` Scheduling priority: nice ${o.nice} for the benchmark and its load generator.` : ''}`,
+      `**CPU %** is of one core (the machine has 100 × cores) during the measured window: the app's process, the PostgreSQL backends of the benchmark's database, the load generator, the broker (Mosquitto) or Node-RED where it is a separate process, and **other**: CPU that other work on the machine took meanwhile. 1-minute load average at start: ${load1.toFixed(2)}.${o.nice !== null ? ` Scheduling priority: nice ${o.nice} for the benchmark and its load generator.` : ''}`,
     ],
     tables,
     data: { options: { ...o, log: undefined }, figures: all, memoryPeakRssMiB: memory, load1 },
