@@ -33,7 +33,7 @@ import { createGateway, createPoint, type IngestRuntime, startIngest } from '../
 import { ingestOptionsFromEnv, readingsTopic } from '../src/server/modules/monitoring/monitoring.config.js';
 import { MONITORING_DEFAULTS } from '../src/server/modules/monitoring/monitoring.settings.js';
 import { maintainPartitions } from '../src/server/modules/monitoring/partitions.js';
-import { runRollups } from '../src/server/modules/monitoring/rollups.js';
+import { rollupOptionsFor, runRollups } from '../src/server/modules/monitoring/rollups.js';
 import { SYSTEM_ACTOR } from '../src/server/platform/authz/actor.js';
 import { loadConfig } from '../src/server/platform/config.js';
 import { type Database, openDatabase } from '../src/server/platform/db/client.js';
@@ -579,7 +579,7 @@ async function benchDb(
     const rollupTimer = setInterval(() => {
       rollupRunning = rollupRunning.then(async () => {
         const t0 = now();
-        const r = await runRollups(p.db, new Date()).catch((err: unknown) => {
+        const r = await runRollups(p.db, new Date(), rollupOptionsFor(target.database.kind)).catch((err: unknown) => {
           o.log(`  monitoring.rollup failed: ${String(err)}`);
           return null;
         });

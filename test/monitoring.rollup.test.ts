@@ -2,12 +2,18 @@
  * Rollups after the fact (rollups.ts, job monitoring.rollup): current readings are stored without touching the
  * rollups, the job brings the 1-minute and 1-hour rollups up to the raw readings, late readings are rolled up by
  * the ingest itself, a second run changes nothing, two runs at once count nothing twice, and the readings API and
- * sparklines answer the raw aggregates whether or not the job has run.
+ * sparklines answer the raw aggregates whether or not the job has run; reconciled in slices of points (as on PGlite,
+ * so the ingest commits between them), the result is the same and racing runs still count nothing twice.
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RollupItem, readSeries } from '../src/server/modules/monitoring/readings.js';
-import { type RollupReport, rollupWatermark, runRollups } from '../src/server/modules/monitoring/rollups.js';
+import {
+  type RollupReport,
+  rollupOptionsFor,
+  rollupWatermark,
+  runRollups,
+} from '../src/server/modules/monitoring/rollups.js';
 import { enterpriseSparklines } from '../src/server/modules/monitoring/sparklines.js';
 import { DATABASES, startTestEnv, type TestEnv } from './harness.js';
 import { createGatewayApi, createPointApi, ingest, makeMonitoringWorld, pointCode } from './monitoring.helpers.js';
@@ -162,5 +168,70 @@ describe.each(DATABASES)('rollups after the fact on $name', (dbc) => {
     expect(series.map((x) => [x.ts.toISOString(), x.count, x.min, x.max, x.last])).toEqual(
       (await raw('1 hour')).map((r) => [r.bucket, r.count, r.min, r.max, r.last_value]),
     );
+  });
+
+  it('reconciles in slices of points as in one statement, and racing sliced runs count nothing twice', async () => {
+    expect(rollupOptionsFor('pglite').slicePoints).toBeGreaterThan(0);
+    expect(rollupOptionsFor('postgres').slicePoints).toBeNull();
+    const more = [];
+    for (const tag of ['RS1-', 'RS2-', 'RS3-']) {
+      more.push(
+        await createPointApi(env.app, w.users.enterprise_admin.headers, {
+          enterpriseId: w.entA.id,
+          code: pointCode(tag),
+          name: `甲烷 ${tag}`,
+          template: 'coal-ch4-working-face',
+        }),
+      );
+    }
+    const points = [pt, ...more];
+    env.clock.advance(10 * MIN);
+    const asOf = env.clock.now();
+    const base = Math.floor(asOf.getTime() / MIN) * MIN - 8 * MIN;
+    // Every point but the last has readings in five closed minutes; the last has none.
+    for (const [k, p] of points.slice(0, -1).entries()) {
+      const res = await ingest(
+        env.app,
+        gw.token,
+        Array.from({ length: 10 }, (_, i) => ({
+          point: p.code,
+          ts: new Date(base + Math.floor(i / 2) * MIN + 1000 + k * 100 + (i % 2) * 7000).toISOString(),
+          value: 0.2 + ((i * 3 + k) % 5) / 100,
+        })),
+      );
+      expect(res.json()).toMatchObject({ accepted: 10, rejected: [] });
+    }
+    const reports = await Promise.all([
+      runRollups(env.p.db, asOf, { slicePoints: 1 }),
+      runRollups(env.p.db, asOf, { slicePoints: 2 }),
+    ]);
+    const final = await runRollups(env.p.db, asOf, { slicePoints: 1 });
+    const wm = await rollupWatermark(env.p.db);
+    expect(wm.reconciledBefore.getTime()).toBe(Math.floor((asOf.getTime() - MIN) / MIN) * MIN);
+    // Between them the runs rolled up each of the 30 new readings once.
+    expect(reports.reduce((n, r) => n + r.readings, 0) + final.readings).toBe(30);
+    const ids = points.map((p) => p.id);
+    const truth = await sql<Agg & { point_id: string }>`
+      select point_id, date_bin('1 minute', ts, timestamptz 'epoch') as bucket, min(value) as min, max(value) as max,
+             sum(value)::float8 as sum, count(*)::int as count, (array_agg(value order by ts desc))[1] as last_value
+      from readings where point_id = any(${ids}::uuid[]) and ts < ${wm.reconciledBefore}
+      group by 1, 2 order by 1, 2`.execute(env.p.db);
+    const rolled = await sql<Agg & { point_id: string }>`
+      select point_id, bucket, min, max, sum, count, last_value from readings_1m
+      where point_id = any(${ids}::uuid[]) order by 1, 2`.execute(env.p.db);
+    const keyed = (rows: (Agg & { point_id: string })[]) => rows.map((r) => ({ point: r.point_id, ...norm(r) }));
+    expect(keyed(rolled.rows)).toEqual(keyed(truth.rows));
+    expect(new Set(truth.rows.map((r) => r.point_id)).size).toBe(3);
+    const hourTruth = await sql<Agg & { point_id: string }>`
+      select point_id, date_bin('1 hour', ts, timestamptz 'epoch') as bucket, min(value) as min, max(value) as max,
+             sum(value)::float8 as sum, count(*)::int as count, (array_agg(value order by ts desc))[1] as last_value
+      from readings where point_id = any(${ids}::uuid[]) and ts < ${wm.reconciledBefore}
+      group by 1, 2 order by 1, 2`.execute(env.p.db);
+    const hourRolled = await sql<Agg & { point_id: string }>`
+      select point_id, bucket, min, max, sum, count, last_value from readings_1h
+      where point_id = any(${ids}::uuid[]) order by 1, 2`.execute(env.p.db);
+    expect(keyed(hourRolled.rows)).toEqual(keyed(hourTruth.rows));
+    // A further sliced run finds nothing to do.
+    expect(await runRollups(env.p.db, asOf, { slicePoints: 1 })).toMatchObject({ chunks: 0, buckets: 0, readings: 0 });
   });
 });

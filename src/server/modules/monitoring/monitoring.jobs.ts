@@ -4,7 +4,7 @@ import { escalateUnacknowledged } from './alarms.service.js';
 import { purgeDeadLetters } from './dead-letters.js';
 import { readMonitoringSettings } from './monitoring.settings.js';
 import { maintainPartitions } from './partitions.js';
-import { runRollups } from './rollups.js';
+import { rollupOptionsFor, runRollups } from './rollups.js';
 
 /** Readings partitions: create a week ahead, drop those past their retention period. Idempotent. */
 export function partitionsJob(p: Platform): JobDefinition {
@@ -57,7 +57,7 @@ export function rollupJob(p: Platform): JobDefinition {
     description:
       'Roll up the readings of closed minutes into the 1-minute and 1-hour rollups (late readings are rolled up at ingest)',
     async run({ asOf }) {
-      return runRollups(p.db, asOf);
+      return runRollups(p.db, asOf, rollupOptionsFor(p.database.kind));
     },
   };
 }

@@ -69,7 +69,26 @@ export interface RollupReport {
 }
 
 /** One run of `monitoring.rollup` as of `asOf` (idempotent; safe when several instances run it at once). */
-export async function runRollups(db: Db, asOf: Date): Promise<RollupReport> {
+export interface RollupOptions {
+  /**
+   * Points per transaction when reconciling (null: all points of a chunk in one statement). On PGlite every
+   * statement of the process shares one connection, so a minute's reconciliation in one statement holds back the
+   * ingest's commits — and the alarms they raise — for as long as it runs (seconds at tens of thousands of readings a
+   * second); in slices the ingest commits between them. On PostgreSQL the ingest has connections of its own and one
+   * statement reads the minute once through the BRIN index on `ts`, so it is not sliced.
+   */
+  slicePoints?: number | null;
+}
+
+/** Points per reconciliation transaction on PGlite (see RollupOptions.slicePoints). */
+export const PGLITE_ROLLUP_SLICE_POINTS = 50;
+
+/** How the job reconciles on this kind of database. */
+export function rollupOptionsFor(kind: 'pglite' | 'postgres'): RollupOptions {
+  return { slicePoints: kind === 'pglite' ? PGLITE_ROLLUP_SLICE_POINTS : null };
+}
+
+export async function runRollups(db: Db, asOf: Date, opts: RollupOptions = {}): Promise<RollupReport> {
   const target = new Date(Math.floor((asOf.getTime() - ROLLUP_GRACE_MS) / MINUTE) * MINUTE);
   let advanced = false;
   try {
@@ -95,55 +114,79 @@ export async function runRollups(db: Db, asOf: Date): Promise<RollupReport> {
   };
   const wm = await rollupWatermark(db);
   await ensureRollupPartitions(db, wm.reconciledBefore.getTime(), wm.inlineBefore.getTime());
+  const slicePoints = opts.slicePoints ?? null;
   for (;;) {
-    const step = await db.transaction().execute(async (tx) => {
-      const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${ROLLUP_JOB_LOCK}::int8) as ok`.execute(
-        tx,
-      );
-      if (!got.rows[0]?.ok) return 'busy' as const;
-      const st = await sql<{ inline_before: Date; reconciled_before: Date }>`
-        select inline_before, reconciled_before from monitoring_rollup_state`.execute(tx);
-      const row = st.rows[0];
-      if (!row) return 'done' as const;
-      const from = new Date(row.reconciled_before).getTime();
-      const upto = new Date(row.inline_before).getTime();
-      if (from >= upto) return 'done' as const;
-      const end = new Date(Math.min(upto, (Math.floor(from / HOUR) + 1) * HOUR));
-      const r = await sql<{ buckets: number; readings: number }>`
-        with raw as (
-          select point_id, date_bin('1 minute', ts, timestamptz 'epoch') as bucket, min(value) as min,
-                 max(value) as max, sum(value) as sum, count(*)::int as count, max(ts) as last_ts,
-                 (array_agg(value order by ts desc))[1] as last_value
-          from readings where ts >= ${new Date(from)} and ts < ${end}
-          group by 1, 2
-        ), d as (
-          select raw.point_id, raw.bucket, raw.min, raw.max, raw.sum - coalesce(m.sum, 0) as sum,
-                 raw.count - coalesce(m.count, 0) as count, raw.last_ts, raw.last_value
-          from raw left join readings_1m m on m.point_id = raw.point_id and m.bucket = raw.bucket
-          where m.count is distinct from raw.count
-        ), m as (
-          insert into readings_1m as r (point_id, bucket, min, max, sum, count, last_ts, last_value)
-          select point_id, bucket, min, max, sum, count, last_ts, last_value from d order by 1, 2
-          ${MERGE_INTO_ROLLUP}
-        ), h as (
-          insert into readings_1h as r (point_id, bucket, min, max, sum, count, last_ts, last_value)
-          select point_id, date_bin('1 hour', bucket, timestamptz 'epoch'), min(min), max(max), sum(sum),
-                 sum(count)::int, max(last_ts), (array_agg(last_value order by last_ts desc))[1]
-          from d group by 1, 2 order by 1, 2
-          ${MERGE_INTO_ROLLUP}
-        )
-        select count(*)::int as buckets, coalesce(sum(count), 0)::int as readings from d`.execute(tx);
-      await sql`update monitoring_rollup_state set reconciled_before = ${end}`.execute(tx);
-      return { buckets: Number(r.rows[0]?.buckets ?? 0), readings: Number(r.rows[0]?.readings ?? 0) };
-    });
-    if (step === 'done') break;
-    if (step === 'busy') {
+    // The next chunk: [reconciled_before, the next hour boundary or inline_before).
+    const wmNow = await rollupWatermark(db);
+    const from = wmNow.reconciledBefore.getTime();
+    const upto = wmNow.inlineBefore.getTime();
+    if (from >= upto) break;
+    const end = new Date(Math.min(upto, (Math.floor(from / HOUR) + 1) * HOUR));
+    // Readings are stored only for monitoring points, which are never deleted, so the slices of the points' ids
+    // cover every reading of the chunk; the ids are read per chunk, so a point added meanwhile is in the next one.
+    const slices: (string[] | null)[] = [];
+    if (slicePoints === null) slices.push(null);
+    else {
+      const ids = (await db.selectFrom('monitoring_points').select('id').orderBy('id').execute()).map((r) => r.id);
+      for (let i = 0; i < ids.length; i += slicePoints) slices.push(ids.slice(i, i + slicePoints));
+      if (slices.length === 0) slices.push([]);
+    }
+    let busy = false;
+    for (const [i, slice] of slices.entries()) {
+      const last = i === slices.length - 1;
+      const step = await db.transaction().execute(async (tx) => {
+        // Each slice under the job lock, with a fresh snapshot: a bucket another run reconciled meanwhile has its
+        // count matching and is skipped, so no reading is added twice.
+        const got = await sql<{
+          ok: boolean;
+        }>`select pg_try_advisory_xact_lock(${ROLLUP_JOB_LOCK}::int8) as ok`.execute(tx);
+        if (!got.rows[0]?.ok) return 'busy' as const;
+        const r = await sql<{ buckets: number; readings: number }>`
+          with raw as (
+            select point_id, date_bin('1 minute', ts, timestamptz 'epoch') as bucket, min(value) as min,
+                   max(value) as max, sum(value) as sum, count(*)::int as count, max(ts) as last_ts,
+                   (array_agg(value order by ts desc))[1] as last_value
+            from readings where ts >= ${new Date(from)} and ts < ${end}${
+              slice === null ? sql`` : sql` and point_id = any(${slice}::uuid[])`
+            }
+            group by 1, 2
+          ), d as (
+            select raw.point_id, raw.bucket, raw.min, raw.max, raw.sum - coalesce(m.sum, 0) as sum,
+                   raw.count - coalesce(m.count, 0) as count, raw.last_ts, raw.last_value
+            from raw left join readings_1m m on m.point_id = raw.point_id and m.bucket = raw.bucket
+            where m.count is distinct from raw.count
+          ), m as (
+            insert into readings_1m as r (point_id, bucket, min, max, sum, count, last_ts, last_value)
+            select point_id, bucket, min, max, sum, count, last_ts, last_value from d order by 1, 2
+            ${MERGE_INTO_ROLLUP}
+          ), h as (
+            insert into readings_1h as r (point_id, bucket, min, max, sum, count, last_ts, last_value)
+            select point_id, date_bin('1 hour', bucket, timestamptz 'epoch'), min(min), max(max), sum(sum),
+                   sum(count)::int, max(last_ts), (array_agg(last_value order by last_ts desc))[1]
+            from d group by 1, 2 order by 1, 2
+            ${MERGE_INTO_ROLLUP}
+          )
+          select count(*)::int as buckets, coalesce(sum(count), 0)::int as readings from d`.execute(tx);
+        // The chunk is done with its last slice (never moved back: another run may have gone further meanwhile).
+        if (last) {
+          await sql`update monitoring_rollup_state set reconciled_before = greatest(reconciled_before, ${end})`.execute(
+            tx,
+          );
+        }
+        return { buckets: Number(r.rows[0]?.buckets ?? 0), readings: Number(r.rows[0]?.readings ?? 0) };
+      });
+      if (step === 'busy') {
+        busy = true;
+        break;
+      }
+      report.buckets += step.buckets;
+      report.readings += step.readings;
+    }
+    if (busy) {
       report.busy = true;
       break;
     }
     report.chunks++;
-    report.buckets += step.buckets;
-    report.readings += step.readings;
   }
   const after = await rollupWatermark(db);
   report.inlineBefore = after.inlineBefore.toISOString();
