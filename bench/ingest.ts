@@ -569,10 +569,16 @@ async function benchDb(
   try {
     const w = await makeWorld(p, o);
     await maintainPartitions(p.db, p.clock.now(), MONITORING_DEFAULTS);
-    // Readings' times: a fresh range per measurement, from now on, as sensors report (readings older than the rollup
-    // job's watermark would take the late path, rolled up inside the ingest transaction). The ranges advance more
-    // slowly than the clock (a few seconds per measurement), so nothing is in the future.
+    // Readings' times: a fresh range per measurement starting at the current time (or after the previous range, if
+    // that is later), as sensors report. Readings older than the rollup job's watermark (a minute back) would take the
+    // late path, rolled up inside the ingest transaction: a range that only followed the previous one fell behind the
+    // clock by ~15 s a measurement, so from the fourth or fifth on every reading was late. A range reaches a few
+    // seconds ahead of the clock at most (the future limit is 5 minutes).
     let tsCursor = Date.now();
+    const rangeStart = () => {
+      tsCursor = Math.max(tsCursor, Date.now());
+      return tsCursor;
+    };
     // The worker's job monitoring.rollup, every minute as in production, so its cost is in the figures.
     const rollupRuns = { n: 0, ms: 0, readings: 0 };
     let rollupRunning: Promise<void> = Promise.resolve();
@@ -596,7 +602,7 @@ async function benchDb(
       );
     });
     const nextRange = (published: number) => {
-      const start = tsCursor;
+      const start = rangeStart();
       tsCursor += Math.ceil(published / o.points) + 10 + 1000;
       return start;
     };
@@ -670,7 +676,7 @@ async function benchDb(
 
       // 2. Bare storage.
       await quiet();
-      const storage = await bareStorage(kind, target, w, tsCursor, Math.min(o.seconds, 5));
+      const storage = await bareStorage(kind, target, w, rangeStart(), Math.min(o.seconds, 5));
       tsCursor += storage.span + 1000;
       o.log(
         `  bare COPY ${storage.copy} rows/s, unnest INSERT ${storage.unnest} rows/s, multi-row INSERT ${storage.insert} rows/s`,
