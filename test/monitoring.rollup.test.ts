@@ -201,10 +201,22 @@ describe.each(DATABASES)('rollups after the fact on $name', (dbc) => {
       );
       expect(res.json()).toMatchObject({ accepted: 10, rejected: [] });
     }
+    // The event loop turns between slices (on PGlite a statement runs synchronously in this thread: without a pause
+    // the ingest would not see a message until the whole run is over).
+    let turns = 0;
+    let running = true;
+    const tick = () => {
+      if (!running) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
     const reports = await Promise.all([
       runRollups(env.p.db, asOf, { slicePoints: 1 }),
       runRollups(env.p.db, asOf, { slicePoints: 2 }),
     ]);
+    running = false;
+    expect(turns).toBeGreaterThanOrEqual(3); // 4 points in slices of one
     const final = await runRollups(env.p.db, asOf, { slicePoints: 1 });
     const wm = await rollupWatermark(env.p.db);
     expect(wm.reconciledBefore.getTime()).toBe(Math.floor((asOf.getTime() - MIN) / MIN) * MIN);

@@ -82,6 +82,8 @@ export interface RollupOptions {
 
 /** Points per reconciliation transaction on PGlite (see RollupOptions.slicePoints). */
 export const PGLITE_ROLLUP_SLICE_POINTS = 50;
+/** The pause between two slices, in which the rest of the process gets the event loop and the connection. */
+const SLICE_PAUSE_MS = 5;
 
 /** How the job reconciles on this kind of database. */
 export function rollupOptionsFor(kind: 'pglite' | 'postgres'): RollupOptions {
@@ -181,6 +183,10 @@ export async function runRollups(db: Db, asOf: Date, opts: RollupOptions = {}): 
       }
       report.buckets += step.buckets;
       report.readings += step.readings;
+      // PGlite runs each statement synchronously in this thread, so slice after slice would never let the event
+      // loop turn: the ingest would not even see its messages until the last one. A short timer lets it receive
+      // them and queue its flush on the connection first.
+      if (!last) await new Promise((r) => setTimeout(r, SLICE_PAUSE_MS));
     }
     if (busy) {
       report.busy = true;
