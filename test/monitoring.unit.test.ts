@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseReadingsMessage, parseTimestamp } from '../src/server/modules/monitoring/ingest/payload.js';
+import { singleFlight } from '../src/server/modules/monitoring/ingest/pipeline.js';
 import {
   parsePartitionName,
   partitionEnd,
@@ -96,5 +97,32 @@ describe('partitions and series steps', () => {
     expect(pickStep(0, 6 * h + 1)).toBe('1m');
     expect(pickStep(0, 168 * h)).toBe('1m');
     expect(pickStep(0, 168 * h + 1)).toBe('1h');
+  });
+});
+
+describe('singleFlight (the ingest caches refresh once, however many messages ask)', () => {
+  it('shares one running lookup per key, starts a new one after it settles, and passes failures on', async () => {
+    const calls: string[] = [];
+    let release: (() => void) | null = null;
+    const load = singleFlight(async (key: string) => {
+      calls.push(key);
+      if (key === 'bad') throw new Error('database unavailable');
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      return `${key}!`;
+    });
+    const many = Array.from({ length: 1000 }, () => load('gw-1'));
+    expect(calls).toEqual(['gw-1']);
+    (release as (() => void) | null)?.();
+    expect(new Set(await Promise.all(many))).toEqual(new Set(['gw-1!']));
+    const again = load('gw-1');
+    expect(calls).toEqual(['gw-1', 'gw-1']);
+    (release as (() => void) | null)?.();
+    await expect(again).resolves.toBe('gw-1!');
+    await expect(Promise.all([load('bad'), load('bad')])).rejects.toThrow('database unavailable');
+    expect(calls.filter((c) => c === 'bad')).toHaveLength(1);
+    await expect(load('bad')).rejects.toThrow('database unavailable');
+    expect(calls.filter((c) => c === 'bad')).toHaveLength(2);
   });
 });

@@ -124,6 +124,23 @@ const INSERT_CHUNK = 2000;
 const DAY_MS = 86_400_000;
 const RETENTION_TTL_MS = 60_000;
 
+/**
+ * One lookup per key at a time: callers that arrive while it runs share its answer. The gateway and retention caches
+ * expire every 30–60 s; without this, every message arriving until the first refresh answered sent a query of its
+ * own — with thousands of messages in flight, thousands of queries queued behind the flushes on the pool, each
+ * message waited for its own, and the ingest fell to a third of its rate (the benchmark's "slow runs").
+ */
+export function singleFlight<K, V>(load: (key: K) => Promise<V>): (key: K) => Promise<V> {
+  const running = new Map<K, Promise<V>>();
+  return (key) => {
+    const current = running.get(key);
+    if (current) return current;
+    const p = load(key).finally(() => running.delete(key));
+    running.set(key, p);
+    return p;
+  };
+}
+
 type DeadLetterRow = {
   received_at: Date;
   source: 'mqtt' | 'http';
@@ -330,6 +347,9 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     const hash = sha256(token);
     const hit = gatewaysByHash.get(hash);
     if (hit && Date.now() - hit.at < GATEWAY_TTL_MS) return hit.g;
+    return loadGatewayByHash(hash);
+  }
+  const loadGatewayByHash = singleFlight(async (hash: string): Promise<GatewayInfo | null> => {
     let r: { id: string; enterprise_id: string; name: string; revoked_at: Date | null } | undefined;
     try {
       r = await db
@@ -339,6 +359,7 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
         .executeTakeFirst();
     } catch (err) {
       // Database unavailable: a gateway seen before keeps working from the buffer (revocations wait for it).
+      const hit = gatewaysByHash.get(hash);
       if (hit) return hit.g;
       throw err;
     }
@@ -346,7 +367,7 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     gatewaysByHash.set(hash, { g, at: Date.now() });
     if (g) gatewaysById.set(g.id, { g, at: Date.now() });
     return g;
-  }
+  });
 
   /** The gateway of `id` when the cache answers (undefined: ask gatewayById). */
   function cachedGateway(id: string): GatewayInfo | null | undefined {
@@ -358,7 +379,9 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     if (!UUID_RE.test(id)) return null;
     const fresh = cachedGateway(id);
     if (fresh !== undefined) return fresh;
-    const hit = gatewaysById.get(id); // stale: still the answer while the database is unavailable
+    return loadGatewayById(id);
+  }
+  const loadGatewayById = singleFlight(async (id: string): Promise<GatewayInfo | null> => {
     let r: { id: string; enterprise_id: string; name: string; revoked_at: Date | null } | undefined;
     try {
       r = await db
@@ -367,13 +390,14 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
         .where('id', '=', id)
         .executeTakeFirst();
     } catch (err) {
+      const hit = gatewaysById.get(id); // stale: still the answer while the database is unavailable
       if (hit) return hit.g;
       throw err;
     }
     const g = r ? gatewayOf(r) : null;
     gatewaysById.set(id, { g, at: Date.now() });
     return g;
-  }
+  });
 
   /** After a revocation in this process: forget the cached gateway and tell the transports. */
   function gatewayRevoked(id: string) {
@@ -391,13 +415,16 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
   async function minTs(now: number): Promise<number> {
     const cached = cachedMinTs(now);
     if (cached !== undefined) return cached;
+    await refreshRetention('retention');
+    return now - retention.days * DAY_MS;
+  }
+  const refreshRetention = singleFlight(async (_key: 'retention'): Promise<void> => {
     try {
       retention = { days: (await readMonitoringSettings(db)).retentionDays, at: Date.now() };
     } catch {
       retention.at = Date.now() - RETENTION_TTL_MS + 10_000; // database unavailable: keep the last value, retry in 10 s
     }
-    return now - retention.days * DAY_MS;
-  }
+  });
 
   // ── Partitions ──────────────────────────────────────────────────────────────────────────────────────────
   const knownPartitions = new Set<string>();
@@ -922,17 +949,17 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
   }
 
   function takeBatch(sh: Shard): Pending[] {
-    const batch: Pending[] = [];
+    // Counted first, then taken with one splice: a queue of thousands of single-reading messages is a large array,
+    // which V8 cannot trim from the front in place, so a shift per message moved the whole queue each time.
+    let n = 0;
     let size = 0;
-    while (sh.queue.length) {
-      const next = sh.queue[0];
-      if (!next || (batch.length > 0 && size + next.size > options.batchReadings)) break;
-      sh.queue.shift();
-      batch.push(next);
+    for (const next of sh.queue) {
+      if (n > 0 && size + next.size > options.batchReadings) break;
+      n++;
       size += next.size;
     }
     sh.queuedSize -= size;
-    return batch;
+    return sh.queue.splice(0, n);
   }
 
   function requeue(sh: Shard, parts: Pending[]) {
