@@ -223,26 +223,26 @@ describe.each(DATABASES)('rollups after the fact on $name', (dbc) => {
     // Between them the runs rolled up each of the 30 new readings once.
     expect(reports.reduce((n, r) => n + r.readings, 0) + final.readings).toBe(30);
     const ids = points.map((p) => p.id);
-    const truth = await sql<Agg & { point_id: string }>`
-      select point_id, date_bin('1 minute', ts, timestamptz 'epoch') as bucket, min(value) as min, max(value) as max,
-             sum(value)::float8 as sum, count(*)::int as count, (array_agg(value order by ts desc))[1] as last_value
-      from readings where point_id = any(${ids}::uuid[]) and ts < ${wm.reconciledBefore}
-      group by 1, 2 order by 1, 2`.execute(env.p.db);
-    const rolled = await sql<Agg & { point_id: string }>`
-      select point_id, bucket, min, max, sum, count, last_value from readings_1m
-      where point_id = any(${ids}::uuid[]) order by 1, 2`.execute(env.p.db);
-    const keyed = (rows: (Agg & { point_id: string })[]) => rows.map((r) => ({ point: r.point_id, ...norm(r) }));
-    expect(keyed(rolled.rows)).toEqual(keyed(truth.rows));
-    expect(new Set(truth.rows.map((r) => r.point_id)).size).toBe(3);
-    const hourTruth = await sql<Agg & { point_id: string }>`
-      select point_id, date_bin('1 hour', ts, timestamptz 'epoch') as bucket, min(value) as min, max(value) as max,
-             sum(value)::float8 as sum, count(*)::int as count, (array_agg(value order by ts desc))[1] as last_value
-      from readings where point_id = any(${ids}::uuid[]) and ts < ${wm.reconciledBefore}
-      group by 1, 2 order by 1, 2`.execute(env.p.db);
-    const hourRolled = await sql<Agg & { point_id: string }>`
-      select point_id, bucket, min, max, sum, count, last_value from readings_1h
-      where point_id = any(${ids}::uuid[]) order by 1, 2`.execute(env.p.db);
-    expect(keyed(hourRolled.rows)).toEqual(keyed(hourTruth.rows));
+    type Row = Agg & { point_id: string };
+    const keyed = (rows: Row[]) => rows.map((r) => ({ point: r.point_id, ...norm(r) }));
+    /** Every point's rollup rows beside the raw aggregates of what is reconciled. */
+    const sides = async (width: '1 minute' | '1 hour', table: 'readings_1m' | 'readings_1h') => {
+      const truth = await sql<Row>`
+        select point_id, date_bin(${width}::interval, ts, timestamptz 'epoch') as bucket, min(value) as min,
+               max(value) as max, sum(value)::float8 as sum, count(*)::int as count,
+               (array_agg(value order by ts desc))[1] as last_value
+        from readings where point_id = any(${ids}::uuid[]) and ts < ${wm.reconciledBefore}
+        group by 1, 2 order by 1, 2`.execute(env.p.db);
+      const rolled = await sql<Row>`
+        select point_id, bucket, min, max, sum, count, last_value from ${sql.table(table)}
+        where point_id = any(${ids}::uuid[]) order by 1, 2`.execute(env.p.db);
+      return { rolled: keyed(rolled.rows), truth: keyed(truth.rows) };
+    };
+    const minutes = await sides('1 minute', 'readings_1m');
+    expect(minutes.rolled).toEqual(minutes.truth);
+    expect(new Set(minutes.truth.map((r) => r.point)).size).toBe(3);
+    const hours = await sides('1 hour', 'readings_1h');
+    expect(hours.rolled).toEqual(hours.truth);
     // A further sliced run finds nothing to do.
     expect(await runRollups(env.p.db, asOf, { slicePoints: 1 })).toMatchObject({ chunks: 0, buckets: 0, readings: 0 });
   });
