@@ -68,7 +68,6 @@ export interface RollupReport {
   busy?: boolean;
 }
 
-/** One run of `monitoring.rollup` as of `asOf` (idempotent; safe when several instances run it at once). */
 export interface RollupOptions {
   /**
    * Points per transaction when reconciling (null: all points of a chunk in one statement). On PGlite every
@@ -90,6 +89,7 @@ export function rollupOptionsFor(kind: 'pglite' | 'postgres'): RollupOptions {
   return { slicePoints: kind === 'pglite' ? PGLITE_ROLLUP_SLICE_POINTS : null };
 }
 
+/** One run of `monitoring.rollup` as of `asOf` (idempotent; safe when several instances run it at once). */
 export async function runRollups(db: Db, asOf: Date, opts: RollupOptions = {}): Promise<RollupReport> {
   const target = new Date(Math.floor((asOf.getTime() - ROLLUP_GRACE_MS) / MINUTE) * MINUTE);
   let advanced = false;
@@ -116,7 +116,7 @@ export async function runRollups(db: Db, asOf: Date, opts: RollupOptions = {}): 
   };
   const wm = await rollupWatermark(db);
   await ensureRollupPartitions(db, wm.reconciledBefore.getTime(), wm.inlineBefore.getTime());
-  const slicePoints = opts.slicePoints ?? null;
+  const slicePoints = opts.slicePoints == null ? null : Math.max(1, Math.floor(opts.slicePoints));
   for (;;) {
     // The next chunk: [reconciled_before, the next hour boundary or inline_before).
     const wmNow = await rollupWatermark(db);
@@ -125,7 +125,9 @@ export async function runRollups(db: Db, asOf: Date, opts: RollupOptions = {}): 
     if (from >= upto) break;
     const end = new Date(Math.min(upto, (Math.floor(from / HOUR) + 1) * HOUR));
     // Readings are stored only for monitoring points, which are never deleted, so the slices of the points' ids
-    // cover every reading of the chunk; the ids are read per chunk, so a point added meanwhile is in the next one.
+    // cover every reading of the chunk: the chunk ends at or before inline_before, so its readings were committed
+    // before the watermark moved (and their points before them); one arriving later is older than inline_before and
+    // rolled up by the ingest itself.
     const slices: (string[] | null)[] = [];
     if (slicePoints === null) slices.push(null);
     else {
