@@ -338,8 +338,14 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
   const gatewaysById = new Map<string, { g: GatewayInfo | null; at: number }>();
   const lastSeenWritten = new Map<string, number>();
 
-  function gatewayOf(r: { id: string; enterprise_id: string; name: string; revoked_at: Date | null }): GatewayInfo {
-    return { id: r.id, enterpriseId: r.enterprise_id, name: r.name, revokedAt: r.revoked_at };
+  /** The gateway whose `column` equals `value` (null: none); the token and id lookups below share it. */
+  async function selectGateway(column: 'id' | 'token_hash', value: string): Promise<GatewayInfo | null> {
+    const r = await db
+      .selectFrom('monitoring_gateways')
+      .select(['id', 'enterprise_id', 'name', 'revoked_at'])
+      .where(column, '=', value)
+      .executeTakeFirst();
+    return r ? { id: r.id, enterpriseId: r.enterprise_id, name: r.name, revokedAt: r.revoked_at } : null;
   }
 
   /** The gateway a bearer token / MQTT password belongs to (revoked ones included; callers check). */
@@ -350,20 +356,15 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     return loadGatewayByHash(hash);
   }
   const loadGatewayByHash = singleFlight(async (hash: string): Promise<GatewayInfo | null> => {
-    let r: { id: string; enterprise_id: string; name: string; revoked_at: Date | null } | undefined;
+    let g: GatewayInfo | null;
     try {
-      r = await db
-        .selectFrom('monitoring_gateways')
-        .select(['id', 'enterprise_id', 'name', 'revoked_at'])
-        .where('token_hash', '=', hash)
-        .executeTakeFirst();
+      g = await selectGateway('token_hash', hash);
     } catch (err) {
       // Database unavailable: a gateway seen before keeps working from the buffer (revocations wait for it).
       const hit = gatewaysByHash.get(hash);
       if (hit) return hit.g;
       throw err;
     }
-    const g = r ? gatewayOf(r) : null;
     gatewaysByHash.set(hash, { g, at: Date.now() });
     if (g) gatewaysById.set(g.id, { g, at: Date.now() });
     return g;
@@ -382,19 +383,14 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     return loadGatewayById(id);
   }
   const loadGatewayById = singleFlight(async (id: string): Promise<GatewayInfo | null> => {
-    let r: { id: string; enterprise_id: string; name: string; revoked_at: Date | null } | undefined;
+    let g: GatewayInfo | null;
     try {
-      r = await db
-        .selectFrom('monitoring_gateways')
-        .select(['id', 'enterprise_id', 'name', 'revoked_at'])
-        .where('id', '=', id)
-        .executeTakeFirst();
+      g = await selectGateway('id', id);
     } catch (err) {
       const hit = gatewaysById.get(id); // stale: still the answer while the database is unavailable
       if (hit) return hit.g;
       throw err;
     }
-    const g = r ? gatewayOf(r) : null;
     gatewaysById.set(id, { g, at: Date.now() });
     return g;
   });
