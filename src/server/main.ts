@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './platform/config.js';
 import { migrate } from './platform/db/migrate.js';
 import { claimRuntime, clearRuntime, type RuntimeInfo, SOCKET_PORT, writeRuntime } from './platform/db/runtime.js';
 import { serveDatabaseSocket } from './platform/db/socket.js';
+import { applyHeapPolicy } from './platform/heap.js';
 import { createPlatform } from './platform/platform.js';
 import { buildServer, registerJobs } from './server.js';
 
@@ -11,6 +12,7 @@ async function main() {
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
+    applyHeapPolicy(config.HEAP_GROWING_PERCENT);
     ingestOptionsFromEnv(); // the monitoring module's INGEST_* settings: checked now, not at the first reading
   } catch (err) {
     if (err instanceof ConfigError) {

@@ -9,6 +9,7 @@ describe('config', () => {
     expect(c.ROLES).toEqual(['api', 'worker', 'scheduler', 'ingest']);
     expect(c.SESSION_IDLE_MINUTES).toBe(30);
     expect(c.SESSION_ABSOLUTE_HOURS).toBe(12);
+    expect(c.HEAP_GROWING_PERCENT).toBe(100);
   });
   it('names the variable and the problem in one line', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
@@ -17,6 +18,8 @@ describe('config', () => {
     expect(() => loadConfig({ ROLES: 'api,cook' })).toThrow(/ROLES/);
     expect(() => loadConfig({ TILE_URL: 'https://t/{a}' })).toThrow(/TILE_URL/);
     expect(() => loadConfig({ DEMO: 'maybe' })).toThrow(/DEMO/);
+    expect(() => loadConfig({ HEAP_GROWING_PERCENT: '-5' })).toThrow(/^Invalid HEAP_GROWING_PERCENT="-5": /);
+    expect(() => loadConfig({ HEAP_GROWING_PERCENT: '401' })).toThrow(/HEAP_GROWING_PERCENT/);
   });
   it('parses booleans and lists', () => {
     const c = loadConfig({ DEMO: '0', ROLES: 'api, worker' });

@@ -18,6 +18,8 @@ export const configSchema = z.object({
     .optional(),
   /** Prepared statements kept per PostgreSQL connection for the hot reads (db/statements.ts); 0 turns them off. */
   DB_STATEMENT_CACHE: z.coerce.number().int().min(0).max(10_000).default(100),
+  /** Old-generation growth past the live heap before a full GC, in percent; 0 = V8's own heuristic (platform/heap.ts). */
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(100),
   MQTT_URL: z
     .string()
     .regex(/^(mqtts?|wss?|tcp):\/\//, 'must be an mqtt://, mqtts://, ws:// or wss:// URL')
