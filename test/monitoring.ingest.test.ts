@@ -1,10 +1,14 @@
 /**
  * The ingest pipeline's write path (ingest/pipeline.ts): a message split over the parallel flush loops comes back
  * as one result, and the optimistic rule-state update notices a state changed elsewhere (another instance, the
- * tick) and redoes the batch under row locks on the newest state instead of overwriting it.
+ * tick) and redoes the batch under row locks on the newest state instead of overwriting it. An MQTT message is
+ * taken without waiting while the buffer has room and waits for room when it has none.
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIngestPipeline } from '../src/server/modules/monitoring/ingest/pipeline.js';
+import { ingestMqttMessage } from '../src/server/modules/monitoring/ingest/transports.js';
+import { ingestOptionsFromEnv } from '../src/server/modules/monitoring/monitoring.config.js';
 import { DATABASES, startTestEnv, type TestEnv } from './harness.js';
 import {
   createGatewayApi,
@@ -14,6 +18,11 @@ import {
   pointCode,
   readingCount,
 } from './monitoring.helpers.js';
+
+async function mqttMessagesCounted(env: TestEnv): Promise<number> {
+  const text = await env.p.metrics.registry.getSingleMetricAsString('fangxian_ingest_messages_total');
+  return Number(/fangxian_ingest_messages_total\{source="mqtt"\} (\d+)/.exec(text)?.[1] ?? 0);
+}
 
 async function conflicts(env: TestEnv): Promise<number> {
   const text = await env.p.metrics.registry.getSingleMetricAsString('fangxian_ingest_state_conflicts_total');
@@ -33,6 +42,49 @@ describe.each(DATABASES)('ingest write path on $name', (dbc) => {
   });
   afterAll(async () => {
     await env?.close();
+  });
+
+  it('takes an MQTT message at once while the buffer has room, and waits for room when it is full', async () => {
+    const pt = await createPointApi(env.app, w.users.enterprise_admin.headers, {
+      enterpriseId: w.entA.id,
+      code: pointCode('B-'),
+      name: '储罐液位',
+      template: 'tank-level',
+      thresholds: { high: 90 },
+    });
+    // A pipeline of its own with the smallest buffer: 1,000 readings.
+    const pipeline = createIngestPipeline(env.p, { ...ingestOptionsFromEnv({}), bufferReadings: 1000 });
+    try {
+      const gateway = await pipeline.gatewayById(gw.id);
+      await pipeline.minTs(env.clock.now().getTime());
+      const message = (n: number, from: number) =>
+        Buffer.from(
+          JSON.stringify({
+            readings: Array.from({ length: n }, (_, i) => ({ point: pt.code, ts: t(-200_000 + from + i), value: 3 })),
+          }),
+        );
+      const counted = await mqttMessagesCounted(env);
+      // 1,000 readings fill the buffer, synchronously: no flush can have run yet.
+      const first = ingestMqttMessage(pipeline, env.clock, gateway, gw.id, message(1000, 0));
+      expect(pipeline.stats().buffered).toBe(1000);
+      // Full: admitNow declines and has done nothing (not counted, nothing buffered or queued).
+      const input = { source: 'mqtt' as const, gateway, readings: [], rejects: [] };
+      expect(pipeline.admitNow(input)).toBeNull();
+      expect(pipeline.stats()).toMatchObject({ buffered: 1000, waiting: 0 });
+      // The next message goes through admit and waits for room instead.
+      const second = ingestMqttMessage(pipeline, env.clock, gateway, gw.id, message(10, 1000));
+      expect(pipeline.stats().waiting).toBe(1);
+      expect(await first).toEqual({ accepted: 1000, rejected: [] });
+      expect(await second).toEqual({ accepted: 10, rejected: [] });
+      expect(await mqttMessagesCounted(env)).toBe(counted + 2);
+      expect(await readingCount(env.p, pt.id)).toBe(1010);
+      // Closed: declines too, so the caller's admit answers the closed error.
+      await pipeline.close();
+      expect(pipeline.admitNow(input)).toBeNull();
+      await expect(ingestMqttMessage(pipeline, env.clock, gateway, gw.id, message(1, 2000))).rejects.toThrow();
+    } finally {
+      await pipeline.close();
+    }
   });
 
   it('answers one result for a message spread over the flush loops, rejects in index order', async () => {

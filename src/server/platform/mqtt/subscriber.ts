@@ -17,7 +17,8 @@ import type { Logger } from 'pino';
  * How: mqtt.js reads the next packet only after the previous one's PUBACK was handed to its writer, and it sends
  * that PUBACK when `handleMessage` calls back without an error. We call back at once *with* a marker error, which
  * makes mqtt.js move on without a PUBACK (mqtt 5.16 `handlers/publish.js`: `if (err) return done(err)`), and
- * send the PUBACK ourselves, in order, once the message is committed. If `onMessage` rejects, nothing more is
+ * send the PUBACKs ourselves, in order, once the messages are committed — every consecutive committed one at the
+ * head of the window in one write to the connection's stream. If `onMessage` rejects, nothing more is
  * acknowledged on this connection: it is dropped, and the broker delivers every unacknowledged message again after
  * the reconnect (PUBACKs still held for the old connection are discarded, never sent on the new one — those
  * messages come again and are stored once, see docs/monitoring.md §3).
@@ -31,7 +32,7 @@ export interface SubscriberOptions {
   topic: string;
   log: Logger;
   reconnectPeriodMs?: number;
-  onMessage(topic: string, payload: Buffer): Promise<void>;
+  onMessage(topic: string, payload: Buffer): Promise<unknown>;
   /**
    * Messages handled at once per connection (default 1,000). On MQTT 5 it is announced as the connection's Receive
    * Maximum, so the broker sends up to that many before their PUBACKs; on MQTT 3.1.1 the broker's own window
@@ -71,23 +72,35 @@ export function startSubscriber(opts: SubscriberOptions): Subscriber {
     keepalive: 30,
     resubscribe: false,
   });
-  // mqtt.js's private writer (its PUBACK path); see the comment at the top.
-  const writer = client as unknown as { _sendPacket(packet: { cmd: 'puback'; messageId: number }): void };
-  /** This connection's messages awaiting their PUBACK, in arrival order. */
+  /** This connection's messages awaiting their PUBACK, in arrival order (acknowledged ones leave from the front). */
   let window: { messageId: number | undefined; done: boolean }[] = [];
-  /** mqtt.js's continuation (read the next packet), held while the window is full. */
-  let paused: (() => void) | null = null;
+  /** mqtt.js's callback for the last message taken (calling it reads the next packet), held while the window is full. */
+  let paused: ((err?: Error) => void) | null = null;
   const release = () => {
-    while (window[0]?.done) {
-      const head = window.shift();
-      if (head?.messageId !== undefined && client.connected) {
-        writer._sendPacket({ cmd: 'puback', messageId: head.messageId });
+    let n = 0;
+    while (window[n]?.done) n++;
+    if (n === 0) return;
+    const acked = window.splice(0, n);
+    // One write for all of them: a PUBACK with Remaining Length 2 (packet id only) means success in MQTT 3.1.1
+    // and MQTT 5 alike (MQTT 5 §3.4.2.1). Written straight to the connection's stream, in order with mqtt.js's own
+    // writes (both are synchronous writes to the same stream): mqtt.js's _sendPacket per PUBACK cost ~4 % of the
+    // ingest's CPU with single-reading messages.
+    if (client.connected && client.stream) {
+      const frames = Buffer.allocUnsafe(4 * n);
+      let at = 0;
+      for (const m of acked) {
+        if (m.messageId === undefined) continue;
+        frames[at] = 0x40;
+        frames[at + 1] = 0x02;
+        frames.writeUInt16BE(m.messageId, at + 2);
+        at += 4;
       }
+      if (at > 0) client.stream.write(at === frames.length ? frames : frames.subarray(0, at));
     }
     if (paused && window.length < maxInFlight) {
       const next = paused;
       paused = null;
-      next();
+      next(DEFERRED);
     }
   };
   client.handleMessage = (packet, callback) => {
@@ -100,7 +113,7 @@ export function startSubscriber(opts: SubscriberOptions): Subscriber {
       () => {
         if (own !== window) return; // the connection it came on is gone; the broker sends it again
         entry.done = true;
-        release();
+        if (own[0] === entry) release();
       },
       (err: unknown) => {
         if (stopping || own !== window) return;
@@ -110,9 +123,8 @@ export function startSubscriber(opts: SubscriberOptions): Subscriber {
         client.stream?.destroy();
       },
     );
-    const next = () => callback(DEFERRED);
-    if (window.length < maxInFlight) next();
-    else paused = next;
+    if (window.length < maxInFlight) callback(DEFERRED);
+    else paused = callback;
   };
   client.on('close', () => {
     subscribed = false;

@@ -159,6 +159,11 @@ function clampTs(ts: number): Date | null {
   return Number.isFinite(ts) && Math.abs(ts) < 8.64e15 ? new Date(ts) : null;
 }
 
+/** A reading as a dead letter keeps it (JSON, at most 500 characters). */
+function readingText(r: ParsedReading): string {
+  return JSON.stringify({ point: r.ref, ts: new Date(r.ts).toISOString(), value: r.value }).slice(0, 500);
+}
+
 function chunks<T>(items: T[], n: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += n) out.push(items.slice(i, i + n));
@@ -569,8 +574,6 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     const seen = new Set<string>();
     for (const pnd of batch) {
       for (const r of pnd.readings) {
-        const reading = () =>
-          JSON.stringify({ point: r.ref, ts: new Date(r.ts).toISOString(), value: r.value }).slice(0, 500);
         const gw = pnd.gateway;
         const point = !gw
           ? undefined
@@ -597,7 +600,7 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
               point_id: reason === 'duplicate' && point ? point.id : null,
               item_index: r.index,
               reading_ts: clampTs(r.ts),
-              payload: reading(),
+              payload: readingText(r),
               detail: reason === 'duplicate' ? 'the same point and time twice in one batch' : '',
             }),
           );
@@ -648,7 +651,7 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
                   point_id: x.point.id,
                   item_index: x.r.index,
                   reading_ts: new Date(x.r.ts),
-                  payload: JSON.stringify({ point: x.r.ref, ts: new Date(x.r.ts).toISOString(), value: x.r.value }),
+                  payload: readingText(x.r),
                   detail: 'already stored',
                 }),
               );
@@ -1119,7 +1122,7 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
       throw new IngestClosedError();
     }
     (input.source === 'mqtt' ? mqttMessages : httpMessages).inc();
-    const size = Math.max(1, input.readings.length + input.rejects.length + (input.message ? 1 : 0));
+    const size = sizeOf(input);
     if (buffered + size > options.bufferReadings || waiters.length > 0) {
       metrics.rejectedFull.inc({ source: input.source });
       if (mode === 'fail') return null;
@@ -1127,13 +1130,35 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     } else {
       setBuffered(size);
     }
+    return { committed: enqueue(input, size) };
+  }
+
+  /**
+   * `admit` without waiting, for the MQTT hot path: when the pipeline is open and the buffer has room (nobody
+   * waiting), takes the message at once and answers the promise settled after its commit; otherwise answers null
+   * and has done nothing — the caller then goes through `admit`. Saves the async frames and microtask turns of
+   * `admit` on every message (a few µs each at 30,000 messages a second).
+   */
+  function admitNow(input: SubmitInput): Promise<SubmitResult> | null {
+    const size = sizeOf(input);
+    if (closed || buffered + size > options.bufferReadings || waiters.length > 0) return null;
+    (input.source === 'mqtt' ? mqttMessages : httpMessages).inc();
+    setBuffered(size);
+    return enqueue(input, size);
+  }
+
+  function sizeOf(input: SubmitInput): number {
+    return Math.max(1, input.readings.length + input.rejects.length + (input.message ? 1 : 0));
+  }
+
+  function enqueue(input: SubmitInput, size: number): Promise<SubmitResult> {
     const { parts, committed } = split(input, size);
     for (const [sh, part] of parts) {
       sh.queue.push(part);
       sh.queuedSize += part.size;
       schedule(sh);
     }
-    return { committed };
+    return committed;
   }
 
   // ── Tick: offline, gap after an exceedance, flatline ────────────────────────────────────────────────────
@@ -1234,6 +1259,7 @@ export function createIngestPipeline(p: Platform, options: IngestOptions) {
     metrics,
     events,
     admit,
+    admitNow,
     gatewayByToken,
     gatewayById,
     cachedGateway,
