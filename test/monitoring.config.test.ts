@@ -23,7 +23,7 @@ describe('INGEST_* settings', () => {
       tickGraceMs: 30_000,
       mqttConnections: 4,
       mqttProtocol: 5,
-      receiveMaximum: 1_000,
+      receiveMaximum: 5_000,
       shareGroup: 'fangxian',
     });
     expect(o.instanceId).toMatch(/^[A-Za-z0-9_.-]{1,40}$/);

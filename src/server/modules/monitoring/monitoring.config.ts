@@ -55,8 +55,13 @@ export const ingestEnvSchema = z.object({
    * single-reading messages to about connections × 20 per commit.
    */
   INGEST_MQTT_PROTOCOL: z.enum(['4', '5']).default('5'),
-  /** Messages each subscription connection takes before acknowledging (MQTT 5 Receive Maximum). */
-  INGEST_MQTT_RECEIVE_MAXIMUM: int(1, 65_535, 1_000),
+  /**
+   * Messages each subscription connection takes before acknowledging (MQTT 5 Receive Maximum). 5,000: with 4
+   * connections the app then holds up to 20,000 single-reading messages, so one commit carries thousands of them —
+   * 28k → 33k single readings/s against 1,000 (docs/performance.md, session 9); memory is bounded by
+   * INGEST_BUFFER_READINGS either way.
+   */
+  INGEST_MQTT_RECEIVE_MAXIMUM: int(1, 65_535, 5_000),
   /**
    * Shared-subscription group name, or `none` for a plain subscription on ONE connection. Mosquitto (2.0.11
    * tested) does not restore shared subscriptions from its persistence file after a broker restart, so messages
