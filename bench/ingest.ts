@@ -559,9 +559,6 @@ async function benchDb(
   const target = await openTarget(kind, o);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fangxian-bench-files-'));
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', DEMO: '0' });
-  // As main.ts does for the app: this process hosts it, so its heap is the app's (the default unless
-  // HEAP_GROWING_PERCENT is set for the run).
-  applyHeapPolicy(loadConfig({ ...process.env, DATA_DIR: dataDir }).HEAP_GROWING_PERCENT);
   const p = await createPlatform(config, { database: target.database, logger: pino({ level: 'silent' }) });
   const figures: ShapeFigures[] = [];
   let peakRss = 0;
@@ -895,6 +892,10 @@ export async function benchIngest(o: IngestBenchOptions): Promise<BenchResult> {
   const machine = machineInfo();
   const load1 = os.loadavg()[0] ?? 0;
   const restore = o.nice === null ? () => undefined : prioritiseSelf(o.nice);
+  // As main.ts does for the app: this process hosts it, so its heap is the app's (the default unless
+  // HEAP_GROWING_PERCENT is set for the run).
+  const heapGrowingPercent = loadConfig(process.env).HEAP_GROWING_PERCENT;
+  applyHeapPolicy(heapGrowingPercent);
   const tables: ResultTable[] = [];
   const databases: string[] = [];
   const all: ShapeFigures[] = [];
@@ -941,7 +942,7 @@ export async function benchIngest(o: IngestBenchOptions): Promise<BenchResult> {
       `**Fangxian**: \`startIngest\` in the benchmark's process (tick off). On Mosquitto the app's shared subscription with INGEST_MQTT_CONNECTIONS connections (4 is the default; each connection acknowledges in order after commit, with up to INGEST_MQTT_RECEIVE_MAXIMUM = ${ingestOptionsFromEnv().receiveMaximum} messages unacknowledged — its MQTT 5 Receive Maximum, which Mosquitto honours); the embedded broker is measured on PostgreSQL too, to separate the pipeline from the external subscriber. INGEST_FLUSH_LOOPS ${ingestOptionsFromEnv().flushLoops} parallel flush loops over disjoint points, INGEST_BATCH_READINGS ${ingestOptionsFromEnv().batchReadings}. Stored = the pipeline's \`fangxian_ingest_readings_total{outcome="stored"}\`, counted after COMMIT (readings, 1-minute and 1-hour rollups, rule evaluation, rule state, in one transaction).`,
       `**publish→alarm**: at half the measured maximum rate, open loop, one of ${SENTINELS} sentinel points every 50 ms gets 1.2 % (methane alarm ≥ 1.0 %) and then 0.3 %, so each raises or reopens an alarm; latency = from the publish call in the load generator to the alarm's live event (what feeds the SSE alarm list; on PostgreSQL it travels through LISTEN/NOTIFY) in the app, both clocks of the same machine.`,
       `**Node-RED**: the flow of bench/lib/nodered.ts — mqtt in (QoS 1, JSON) → threshold function → function inserting each message's readings with one multi-row INSERT … ON CONFLICT DO NOTHING (pool of 10) and its alarms into a second table; the usual PostgreSQL node (node-red-contrib-postgresql) is not in the npm registry reachable here, so the insert uses \`pg\` through functionGlobalContext. Node-RED acknowledges on receipt; Fangxian after commit.`,
-      `**Memory**: peak RSS of the benchmark's process, which hosts the app (and, for PGlite, the database) and the bare measurements: PostgreSQL ${pgMem ?? '–'} MiB, PGlite ${liteMem ?? '–'} MiB (target ≤ 500 MB), with the app's heap policy (\`HEAP_GROWING_PERCENT\` ${loadConfig(process.env).HEAP_GROWING_PERCENT}, as \`npm start\`); Node-RED's own peak in the data.`,
+      `**Memory**: peak RSS of the benchmark's process, which hosts the app (and, for PGlite, the database) and the bare measurements: PostgreSQL ${pgMem ?? '–'} MiB, PGlite ${liteMem ?? '–'} MiB (target ≤ 500 MB), with the app's heap policy (\`HEAP_GROWING_PERCENT\` ${heapGrowingPercent}, as \`npm start\`); Node-RED's own peak in the data.`,
       `**CPU %** is of one core (the machine has 100 × cores) during the measured window: the app's process, the PostgreSQL backends of the benchmark's database, the load generator, the broker (Mosquitto) or Node-RED where it is a separate process, and **other**: CPU that other work on the machine took meanwhile. 1-minute load average at start: ${load1.toFixed(2)}.${o.nice !== null ? ` Scheduling priority: nice ${o.nice} for the benchmark and its load generator.` : ''}`,
     ],
     tables,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/client.js';
 import { ensurePartition, listPartitions, partitionName, partitionStart } from './partitions.js';
@@ -188,7 +189,7 @@ export async function runRollups(db: Db, asOf: Date, opts: RollupOptions = {}): 
       // PGlite runs each statement synchronously in this thread, so slice after slice would never let the event
       // loop turn: the ingest would not even see its messages until the last one. A short timer lets it receive
       // them and queue its flush on the connection first.
-      if (!last) await new Promise((r) => setTimeout(r, SLICE_PAUSE_MS));
+      if (!last) await sleep(SLICE_PAUSE_MS);
     }
     if (busy) {
       report.busy = true;

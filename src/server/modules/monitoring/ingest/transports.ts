@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Clock } from '../../../platform/clock.js';
 import { READINGS_TOPIC_PREFIX, readingsTopic } from '../monitoring.config.js';
@@ -19,7 +20,7 @@ async function patiently<T>(pipeline: IngestPipeline, log: Logger, fn: () => Pro
     } catch (err) {
       if (pipeline.isClosed()) throw new IngestClosedError();
       if (wait === 200) log.warn({ err }, 'ingest: gateway lookup failed; retrying');
-      await new Promise((r) => setTimeout(r, wait));
+      await sleep(wait);
       wait = Math.min(wait * 2, 5000);
     }
   }
